@@ -1,0 +1,3 @@
+from veiviser.cli import main
+
+main()

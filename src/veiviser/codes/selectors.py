@@ -1,0 +1,110 @@
+"""Reads of the kodeverk: one snapshot object that rule functions and importers consult.
+
+A snapshot is plain data (no queries after loading), so the pure rule functions in
+`registry.rules` can be tested without a database and an importer checking 100,000 lines asks
+the database once.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from veiviser.codes.models import AgeLimit, CountingDate, ReasonCode, ReasonGroup, StatusCode
+
+
+def school_year_of(d: date) -> int:
+    """The school year (its start year) that date `d` lies in: 1 Aug – 31 Jul (DOMAIN.md §3)."""
+    return d.year if d.month >= 8 else d.year - 1
+
+
+def school_year_bounds(school_year: int) -> tuple[date, date]:
+    return date(school_year, 8, 1), date(school_year + 1, 7, 31)
+
+
+def school_year_label(school_year: int) -> str:
+    return f"{school_year}/{(school_year + 1) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class CodeVersion:
+    code: str
+    main_group: int
+    valid_from: int
+    valid_to: int | None
+
+    def valid_in(self, school_year: int) -> bool:
+        return self.valid_from <= school_year and (
+            self.valid_to is None or school_year <= self.valid_to
+        )
+
+
+@dataclass(frozen=True)
+class Kodeverk:
+    status_codes: dict[str, list[CodeVersion]] = field(default_factory=dict)
+    reason_groups: tuple[str, ...] = ()
+    reason_codes: dict[str, list[tuple[str, int, int | None]]] = field(default_factory=dict)
+    age_limits: tuple[tuple[int, int, int], ...] = ()  # (valid_from, min_age, max_age)
+    counting_dates: tuple[tuple[int, int | None, int, int, int], ...] = ()
+
+    def status_main_group(self, code: str, school_year: int) -> int | None:
+        """The main group (1–5) of `code` in `school_year`, or None if not valid then."""
+        for version in self.status_codes.get(code, ()):
+            if version.valid_in(school_year):
+                return version.main_group
+        return None
+
+    def reason_group_of_code(self, code: str, school_year: int) -> str | None:
+        for group, valid_from, valid_to in self.reason_codes.get(code, ()):
+            if valid_from <= school_year and (valid_to is None or school_year <= valid_to):
+                return group
+        return None
+
+    def age_limit(self, school_year: int) -> tuple[int, int]:
+        """(min_age, max_age) of the target group in `school_year` (DOMAIN.md §5)."""
+        chosen = None
+        for valid_from, min_age, max_age in self.age_limits:
+            if valid_from <= school_year and (chosen is None or valid_from > chosen[0]):
+                chosen = (valid_from, min_age, max_age)
+        if chosen is None:
+            raise LookupError(f"no age limit is defined for school year {school_year}")
+        return chosen[1], chosen[2]
+
+    def counting_dates_of(self, school_year: int) -> list[date]:
+        """The counting dates of `school_year` in calendar order (15 Nov, 15 Feb, 15 Jun)."""
+        candidates = [
+            row
+            for row in self.counting_dates
+            if row[0] <= school_year and (row[1] is None or school_year <= row[1])
+        ]
+        if not candidates:
+            raise LookupError(f"no counting dates are defined for school year {school_year}")
+        newest = max(row[0] for row in candidates)
+        result = []
+        for _valid_from, _valid_to, _ordinal, month, day in sorted(
+            (row for row in candidates if row[0] == newest), key=lambda row: row[2]
+        ):
+            year = school_year if month >= 8 else school_year + 1
+            result.append(date(year, month, day))
+        return sorted(result)
+
+
+def kodeverk() -> Kodeverk:
+    """A snapshot of the code lists and rules as the database holds them now."""
+    status: dict[str, list[CodeVersion]] = {}
+    for code, group, valid_from, valid_to in StatusCode.objects.values_list(
+        "code", "main_group__number", "valid_from", "valid_to"
+    ):
+        status.setdefault(code, []).append(CodeVersion(code, group, valid_from, valid_to))
+    reason_codes: dict[str, list[tuple[str, int, int | None]]] = {}
+    for code, group, valid_from, valid_to in ReasonCode.objects.values_list(
+        "code", "reason_group__key", "valid_from", "valid_to"
+    ):
+        reason_codes.setdefault(code, []).append((group, valid_from, valid_to))
+    return Kodeverk(
+        status_codes=status,
+        reason_groups=tuple(ReasonGroup.objects.values_list("key", flat=True)),
+        reason_codes=reason_codes,
+        age_limits=tuple(AgeLimit.objects.values_list("valid_from", "min_age", "max_age")),
+        counting_dates=tuple(
+            CountingDate.objects.values_list("valid_from", "valid_to", "ordinal", "month", "day")
+        ),
+    )

@@ -1,0 +1,28 @@
+"""Checks on a young person's data, shared by the services and the importers."""
+
+from datetime import date
+
+from django.conf import settings
+
+from veiviser.people import identity
+from veiviser.problems import Problem
+
+
+def check_person(*, fnr: str | None, birth_date: date) -> list[Problem]:
+    """The identity number must be acceptable and agree with the birth date (DOMAIN.md §2)."""
+    problems: list[Problem] = []
+    if fnr:
+        try:
+            ident = identity.parse(fnr, allow_synthetic=settings.ALLOW_SYNTHETIC_FNR)
+        except identity.IdentityError as exc:
+            problems.append(Problem("fnr", f"{fnr} {exc}"))
+        else:
+            if ident.birth_date != birth_date:
+                problems.append(
+                    Problem(
+                        "birth_date",
+                        f"{birth_date.isoformat()} does not agree with the identity number, "
+                        f"which gives {ident.birth_date.isoformat()}",
+                    )
+                )
+    return problems

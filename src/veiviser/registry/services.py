@@ -1,0 +1,138 @@
+"""Writes to the registry: registrations and their reason and status facts.
+
+Facts are append-only (ARCHITECTURE.md decision 1): a correction is `status_record` again with the
+same `valid_from`; the newer `recorded_at` wins in every reading from then on, and every earlier
+reading stays reproducible.
+"""
+
+import uuid
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from veiviser.audit import services as audit
+from veiviser.codes.selectors import kodeverk
+from veiviser.organisation.models import Unit
+from veiviser.people.models import Person
+from veiviser.problems import Problem, require_none
+from veiviser.registry import checks
+from veiviser.registry.models import ReasonFact, Registration, Source, StatusFact
+
+
+def new_key() -> str:
+    return f"vv-{uuid.uuid4().hex}"
+
+
+def registration_create(
+    *,
+    actor,
+    person: Person,
+    school_year: int,
+    registered_on: date,
+    reason: str,
+    reason_code: str = "",
+    source: str = "",
+    unit: Unit | None = None,
+    recorded_at: datetime | None = None,
+    key: str | None = None,
+) -> Registration:
+    """Register `person` to OT for `school_year` (tilmelding, DOMAIN.md §3): at most one
+    registration per person and school year; a later referral is `reason_record`."""
+    kv = kodeverk()
+    problems = checks.check_registration(
+        kv,
+        school_year=school_year,
+        registered_on=registered_on,
+        reason=reason,
+        reason_code=reason_code,
+    )
+    if source and source not in Source.values:
+        problems.append(Problem("source", f"{source!r} is not a registration source"))
+    if unit is not None and unit.county_id != person.county_id:
+        problems.append(Problem("unit", f"unit {unit.key!r} belongs to another county"))
+    if Registration.objects.filter(person=person, school_year=school_year).exists():
+        problems.append(
+            Problem("school_year", "the person is already registered in this school year")
+        )
+    require_none(problems)
+    with transaction.atomic():
+        registration = Registration.objects.create(
+            county_id=person.county_id,
+            key=key or new_key(),
+            person=person,
+            school_year=school_year,
+            registered_on=registered_on,
+            reason=reason,
+            reason_code=reason_code,
+            source=source,
+            unit=unit,
+            recorded_at=recorded_at or timezone.now(),
+            recorded_by=actor,
+        )
+        audit.log(actor, "registry.registration.created", registration)
+    return registration
+
+
+def reason_record(
+    *,
+    actor,
+    registration: Registration,
+    reason: str,
+    valid_from: date,
+    recorded_at: datetime | None = None,
+    key: str | None = None,
+) -> ReasonFact:
+    """Record that the registration's reason group is `reason` from `valid_from` on."""
+    kv = kodeverk()
+    require_none(
+        checks.check_reason(kv, reason)
+        + checks.check_valid_from(registration.school_year, valid_from)
+    )
+    with transaction.atomic():
+        fact = ReasonFact.objects.create(
+            county_id=registration.county_id,
+            key=key or new_key(),
+            registration=registration,
+            reason=reason,
+            valid_from=valid_from,
+            recorded_at=recorded_at or timezone.now(),
+            recorded_by=actor,
+        )
+        audit.log(actor, "registry.reason.recorded", fact, data={"registration": registration.pk})
+    return fact
+
+
+def status_record(
+    *,
+    actor,
+    registration: Registration,
+    code: str,
+    valid_from: date,
+    recorded_at: datetime | None = None,
+    key: str | None = None,
+) -> StatusFact:
+    """Record the youth's OT status `code` from `valid_from` on (kodeverk, DOMAIN.md §4).
+    The code must be valid in the registration's school year."""
+    kv = kodeverk()
+    require_none(
+        checks.check_status_code(kv, code, registration.school_year)
+        + checks.check_valid_from(registration.school_year, valid_from)
+    )
+    with transaction.atomic():
+        fact = StatusFact.objects.create(
+            county_id=registration.county_id,
+            key=key or new_key(),
+            registration=registration,
+            code=code,
+            valid_from=valid_from,
+            recorded_at=recorded_at or timezone.now(),
+            recorded_by=actor,
+        )
+        audit.log(
+            actor,
+            "registry.status.recorded",
+            fact,
+            data={"registration": registration.pk, "code": code},
+        )
+    return fact
