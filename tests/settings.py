@@ -5,6 +5,6 @@ import os
 
 os.environ.setdefault("VEIVISER_ALLOW_SYNTHETIC_FNR", "1")
 
-from veiviser.config.settings import *  # noqa: E402, F403
+from veiviser.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
