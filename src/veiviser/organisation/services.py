@@ -1,13 +1,27 @@
 """Writes to the organisation: counties, units, the municipality→unit mapping, staff users."""
 
+import json
+from functools import cache
+from pathlib import Path
+
 from django.db import transaction
 
 from veiviser.audit import services as audit
 from veiviser.organisation.models import County, Municipality, Role, Unit, User
 
 
-def county_ensure(*, actor, number: str, name: str) -> County:
-    """The county with `number`, created with `name` if it does not exist yet."""
+@cache
+def known_county_names() -> dict[str, str]:
+    """County numbers and names of the current classification (data/counties.json)."""
+    path = Path(__file__).resolve().parent / "data" / "counties.json"
+    with path.open(encoding="utf-8") as fh:
+        return {row["number"]: row["name"] for row in json.load(fh)["counties"]}
+
+
+def county_ensure(*, actor, number: str, name: str = "") -> County:
+    """The county with `number`, created if it does not exist yet (named `name`, or as the
+    classification names it)."""
+    name = name or known_county_names().get(number, f"Fylke {number}")
     with transaction.atomic():
         county, created = County.objects.get_or_create(number=number, defaults={"name": name})
         if created:

@@ -1,0 +1,241 @@
+"""The veiviser-exchange format, version 1 (EXCHANGE.md §1): record types, their fields, and
+how one line's values are read into Python values.
+
+Reading a line only checks its shape (types, formats, required fields); the rules that need
+other records or the database live in `exchange.importer`.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+FORMAT = "veiviser-exchange"
+VERSION = 1
+
+REQUIRED = {
+    "header": ("format", "version", "county"),
+    "unit": ("id", "name", "municipalities"),
+    "person": ("id", "fnr", "birth_date", "given_name", "family_name"),
+    "registration": (
+        "id",
+        "person",
+        "school_year",
+        "registered_on",
+        "reason",
+        "recorded_at",
+    ),
+    "reason": ("id", "registration", "reason", "valid_from", "recorded_at"),
+    "status": ("id", "registration", "code", "valid_from", "recorded_at"),
+}
+OPTIONAL = {
+    "header": ("exported_at",),
+    "unit": (),
+    "person": ("municipality",),
+    "registration": ("reason_code", "unit"),
+    "reason": (),
+    "status": (),
+}
+RECORD_TYPES = tuple(t for t in REQUIRED if t != "header")
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
+_COUNTY = re.compile(r"^\d{2}$")
+_MUNICIPALITY = re.compile(r"^\d{4}$")
+MAX_ID = 64
+MAX_NAME = 100
+
+
+@dataclass
+class Line:
+    """One line of a file: its number (from 1, the header being line 1), type and values."""
+
+    number: int
+    type: str
+    values: dict[str, Any]
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    def problem(self, field_name: str, reason: str) -> None:
+        self.problems.append((field_name, reason))
+
+
+def read_line(number: int, text: str) -> Line:
+    """Parse one JSON line and check its fields' shape. Problems are collected on the Line."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        line = Line(number, "", {})
+        line.problem("-", f"not valid JSON ({exc.msg} at column {exc.colno})")
+        return line
+    if not isinstance(raw, dict):
+        line = Line(number, "", {})
+        line.problem("-", "a line must be a JSON object")
+        return line
+    kind = raw.get("type")
+    line = Line(number, kind if isinstance(kind, str) else "", {})
+    if kind not in REQUIRED:
+        known = ", ".join(REQUIRED)
+        line.problem("type", f"{kind!r} is not a record type (one of {known})")
+        return line
+    for name in REQUIRED[kind]:
+        if name not in raw:
+            line.problem(name, "is required")
+    for name in raw:
+        if name != "type" and name not in REQUIRED[kind] and name not in OPTIONAL[kind]:
+            line.warnings.append((name, f"is not a field of {kind} records and was ignored"))
+    for name, value in raw.items():
+        if name in REQUIRED[kind] or name in OPTIONAL[kind]:
+            reader = _READERS[kind].get(name, _read_text)
+            try:
+                line.values[name] = reader(value)
+            except ValueError as exc:
+                line.problem(name, str(exc))
+    return line
+
+
+def _read_text(value: Any, max_length: int = MAX_NAME) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty string")
+    if len(value) > max_length:
+        raise ValueError(f"is longer than {max_length} characters")
+    return value.strip()
+
+
+def _read_id(value: Any) -> str:
+    return _read_text(value, MAX_ID)
+
+
+def _read_optional_text(value: Any) -> str:
+    return "" if value is None else _read_text(value, 16)
+
+
+def _read_optional_id(value: Any) -> str | None:
+    return None if value is None else _read_id(value)
+
+
+def _read_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be a whole number, got {json.dumps(value)}")
+    return value
+
+
+def _read_school_year(value: Any) -> int:
+    year = _read_int(value)
+    if not 1990 <= year <= 2100:
+        raise ValueError(f"{year} is not a school year (its start year, e.g. 2023 for 2023/24)")
+    return year
+
+
+def read_date(value: Any) -> date:
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValueError(f"must be a date YYYY-MM-DD, got {json.dumps(value)}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is not a calendar date") from None
+
+
+def read_instant(value: Any) -> datetime:
+    if not isinstance(value, str) or not _INSTANT.match(value):
+        raise ValueError(
+            "must be an ISO 8601 instant with a UTC offset, e.g. 2024-06-20T08:00:00+02:00; "
+            f"got {json.dumps(value)}"
+        )
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is not a valid instant") from None
+
+
+def _read_optional_instant(value: Any) -> datetime | None:
+    return None if value is None else read_instant(value)
+
+
+def _read_fnr(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string of 11 digits or null, got {json.dumps(value)}")
+    return value
+
+
+def _read_county(value: Any) -> str:
+    if not isinstance(value, str) or not _COUNTY.match(value):
+        raise ValueError(f"must be a two-digit county number as a string, got {json.dumps(value)}")
+    return value
+
+
+def _read_municipality(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not _MUNICIPALITY.match(value):
+        raise ValueError(f"must be a four-digit municipality number, got {json.dumps(value)}")
+    return value
+
+
+def _read_municipalities(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise ValueError("must be a list of four-digit municipality numbers")
+    bad = [v for v in value if not isinstance(v, str) or not _MUNICIPALITY.match(v)]
+    if bad:
+        raise ValueError(f"{json.dumps(bad)} are not four-digit municipality numbers")
+    if len(set(value)) != len(value):
+        raise ValueError("lists a municipality more than once")
+    return list(value)
+
+
+def _read_format(value: Any) -> str:
+    if value != FORMAT:
+        raise ValueError(f"must be {FORMAT!r}, got {json.dumps(value)}")
+    return value
+
+
+def _read_version(value: Any) -> int:
+    if value != VERSION or isinstance(value, bool):
+        raise ValueError(
+            f"version {json.dumps(value)} is not supported (this is version {VERSION})"
+        )
+    return value
+
+
+_READERS: dict[str, dict[str, Any]] = {
+    "header": {
+        "format": _read_format,
+        "version": _read_version,
+        "county": _read_county,
+        "exported_at": _read_optional_instant,
+    },
+    "unit": {"id": _read_id, "municipalities": _read_municipalities},
+    "person": {
+        "id": _read_id,
+        "fnr": _read_fnr,
+        "birth_date": read_date,
+        "municipality": _read_municipality,
+    },
+    "registration": {
+        "id": _read_id,
+        "person": _read_id,
+        "school_year": _read_school_year,
+        "registered_on": read_date,
+        "reason": _read_id,
+        "reason_code": _read_optional_text,
+        "unit": _read_optional_id,
+        "recorded_at": read_instant,
+    },
+    "reason": {
+        "id": _read_id,
+        "registration": _read_id,
+        "reason": _read_id,
+        "valid_from": read_date,
+        "recorded_at": read_instant,
+    },
+    "status": {
+        "id": _read_id,
+        "registration": _read_id,
+        "code": _read_id,
+        "valid_from": read_date,
+        "recorded_at": read_instant,
+    },
+}

@@ -1,0 +1,584 @@
+"""Import a veiviser-exchange file (EXCHANGE.md §1, §5) into one county.
+
+The import runs in three steps, and nothing is written unless the first two find no error:
+1. read: every line is parsed and its fields' shape checked (`exchange.format`);
+2. check: references are resolved within the file and against the county's records in the
+   database, and every rule of EXCHANGE.md §1 is applied (identity numbers, one registration
+   per person and school year, valid_from inside the school year, codes valid that year,
+   immutable facts, no ambiguous facts);
+3. write: one transaction creates what is new and updates persons and units that changed, and
+   logs one audit event with the file's checksum and the counts.
+Every error names the file, the line (from 1; the header is line 1), the field and why; all
+errors are reported, not just the first. Importing the same file twice changes nothing.
+"""
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from tqdm import tqdm
+
+from veiviser.audit import services as audit
+from veiviser.codes.selectors import Kodeverk, kodeverk, school_year_label
+from veiviser.exchange.format import RECORD_TYPES, Line, read_line
+from veiviser.organisation import services as organisation
+from veiviser.organisation.models import County, Municipality, Unit
+from veiviser.people import services as people
+from veiviser.people.models import Person
+from veiviser.people.rules import check_person
+from veiviser.registry import checks
+from veiviser.registry.models import ReasonFact, Registration, StatusFact
+
+CHUNK = 500  # keys per IN (...) lookup: well under SQLite's variable limit
+PERSON_VALUES = ("fnr", "birth_date", "given_name", "family_name", "municipality")
+
+
+@dataclass(frozen=True, order=True)
+class FileError:
+    file: str
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.reason}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[FileError], warnings: list[FileError]):
+        self.errors = sorted(errors)
+        self.warnings = sorted(warnings)
+        super().__init__(f"{len(self.errors)} error(s); nothing was imported")
+
+
+@dataclass
+class ImportResult:
+    county: str
+    checksum: str
+    lines: int
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    warnings: list[FileError] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        def part(counts: Counter) -> str:
+            shown = [f"{counts[t]} {t}" for t in RECORD_TYPES if counts[t]]
+            return ", ".join(shown) if shown else "nothing"
+
+        verb = "would create" if self.dry_run else "created"
+        return (
+            f"{verb}: {part(self.created)}; updated: {part(self.updated)}; "
+            f"unchanged: {part(self.unchanged)}"
+        )
+
+
+def import_path(
+    path: str | Path, *, county: str, actor, progress: bool = False, dry_run: bool = False
+) -> ImportResult:
+    path = Path(path)
+    total = None
+    if progress:
+        with path.open("rb") as fh:
+            total = sum(1 for _ in fh)
+    with path.open(encoding="utf-8", newline="") as fh:
+        return import_lines(
+            fh,
+            county=county,
+            actor=actor,
+            filename=str(path),
+            progress=progress,
+            dry_run=dry_run,
+            total=total,
+        )
+
+
+def import_lines(
+    lines: Iterable[str],
+    *,
+    county: str,
+    actor,
+    filename: str = "-",
+    progress: bool = False,
+    dry_run: bool = False,
+    total: int | None = None,
+) -> ImportResult:
+    """Import the lines of an exchange file into `county`; raise ImportFailed listing every
+    error (and write nothing) when the file breaks any rule."""
+    job = _Import(county=county, filename=filename)
+    try:
+        job.read(tqdm(lines, total=total, desc="Reading", unit=" lines", disable=not progress))
+    except UnicodeDecodeError as exc:
+        job.error(job.lines_read + 1, "-", f"is not UTF-8 text ({exc.reason})")
+    # Check even a file with unreadable lines, so one run reports every error it can find.
+    job.check(kodeverk())
+    if job.errors:
+        raise ImportFailed(job.errors, job.warnings)
+    if not dry_run:
+        job.write(actor, progress=progress)
+    return job.result(dry_run)
+
+
+class _Import:
+    def __init__(self, *, county: str, filename: str):
+        self.county_number = county
+        self.filename = filename
+        self.errors: list[FileError] = []
+        self.warnings: list[FileError] = []
+        self.records: dict[str, dict[str, Line]] = {t: {} for t in RECORD_TYPES}
+        self.lines_read = 0
+        self.digest = hashlib.sha256()
+        self.header: Line | None = None
+        # Ids of lines that could not be read: references to them are not reported again.
+        self.broken: dict[str, set[str]] = {t: set() for t in RECORD_TYPES}
+        # The plan, filled by check(): keys by what will happen to them.
+        self.create: dict[str, list[str]] = {t: [] for t in RECORD_TYPES}
+        self.update: dict[str, list[str]] = {t: [] for t in RECORD_TYPES}
+        self.same: dict[str, list[str]] = {t: [] for t in RECORD_TYPES}
+
+    # -- errors ------------------------------------------------------------------------------
+
+    def error(self, line: int, field_name: str, reason: str) -> None:
+        self.errors.append(FileError(self.filename, line, field_name, reason))
+
+    def warn(self, line: int, field_name: str, reason: str) -> None:
+        self.warnings.append(FileError(self.filename, line, field_name, reason))
+
+    # -- 1. read -----------------------------------------------------------------------------
+
+    def read(self, lines: Iterable[str]) -> None:
+        for number, text in enumerate(lines, start=1):
+            self.lines_read = number
+            self.digest.update(text.encode("utf-8"))
+            if not text.strip():
+                continue  # a blank line (often the last one) carries nothing
+            line = read_line(number, text)
+            for field_name, reason in line.problems:
+                self.error(number, field_name, reason)
+            for field_name, reason in line.warnings:
+                self.warn(number, field_name, reason)
+            if number == 1 and line.type != "header":
+                self.error(1, "type", "the first line must be the header")
+            if line.type == "header":
+                if number != 1:
+                    self.error(number, "type", "a header may only stand on the first line")
+                else:
+                    self.header = line
+                    given = line.values.get("county")
+                    if given and given != self.county_number:
+                        self.error(
+                            1,
+                            "county",
+                            f"the file is for county {given}, but the import is into county "
+                            f"{self.county_number}",
+                        )
+                continue
+            if line.type not in self.records:
+                continue
+            if line.problems:
+                raw_id = line.values.get("id")
+                if raw_id is not None:
+                    self.broken[line.type].add(raw_id)
+                continue
+            self._keep(line)
+        if self.lines_read == 0:
+            self.error(1, "-", "the file is empty; it must start with a header line")
+
+    def _keep(self, line: Line) -> None:
+        key = line.values["id"]
+        seen = self.records[line.type].get(key)
+        if seen is None:
+            self.records[line.type][key] = line
+        elif seen.values != line.values:
+            self.error(
+                line.number,
+                "id",
+                f"{line.type} {key!r} appears again with other content (first on line "
+                f"{seen.number}); ids are unique per type",
+            )
+        else:
+            self.warn(line.number, "id", f"repeats line {seen.number} exactly and was skipped")
+
+    # -- 2. check ----------------------------------------------------------------------------
+
+    def check(self, kv: Kodeverk) -> None:
+        self.county = County.objects.filter(number=self.county_number).first()
+        db = _Existing(self.county, self.records)
+        self._check_units(db)
+        self._check_persons(db)
+        self._check_registrations(kv, db)
+        self._check_facts(kv, db, "reason")
+        self._check_facts(kv, db, "status")
+        self.db = db
+
+    def _check_units(self, db: "_Existing") -> None:
+        owner: dict[str, Line] = {}
+        for key, line in self.records["unit"].items():
+            for number in line.values["municipalities"]:
+                other = owner.setdefault(number, line)
+                if other is not line:
+                    self.error(
+                        line.number,
+                        "municipalities",
+                        f"{number} is also given to unit {other.values['id']!r} on line "
+                        f"{other.number}; a municipality belongs to one unit",
+                    )
+            unit = db.units.get(key)
+            if unit is None:
+                self.create["unit"].append(key)
+            elif unit.name != line.values["name"] or any(
+                db.municipality_unit.get(n) != key for n in line.values["municipalities"]
+            ):
+                self.update["unit"].append(key)
+            else:
+                self.same["unit"].append(key)
+
+    def _check_persons(self, db: "_Existing") -> None:
+        by_fnr: dict[str, Line] = {}
+        for key, line in self.records["person"].items():
+            v = line.values
+            for problem in check_person(fnr=v["fnr"], birth_date=v["birth_date"]):
+                self.error(line.number, problem.field, problem.reason)
+            fnr = v["fnr"]
+            if fnr:
+                other = by_fnr.setdefault(fnr, line)
+                if other is not line:
+                    self.error(
+                        line.number,
+                        "fnr",
+                        f"the same identity number as person {other.values['id']!r} on line "
+                        f"{other.number}",
+                    )
+                holder = db.person_key_by_fnr.get(fnr)
+                if holder is not None and holder != key:
+                    self.error(
+                        line.number,
+                        "fnr",
+                        f"the county already has this identity number on person {holder!r}",
+                    )
+            person = db.persons.get(key)
+            if person is None:
+                self.create["person"].append(key)
+            elif _person_changes(person, v):
+                self.update["person"].append(key)
+            else:
+                self.same["person"].append(key)
+
+    def _check_registrations(self, kv: Kodeverk, db: "_Existing") -> None:
+        year_owner: dict[tuple[str, int], tuple[str, int | None]] = {
+            (person_key, year): (reg_key, None)
+            for reg_key, (person_key, year) in db.registration_person_year.items()
+        }
+        for key, line in self.records["registration"].items():
+            v = line.values
+            if v["person"] not in self.records["person"] and v["person"] not in db.persons:
+                self.error(
+                    line.number, "person", f"no person {v['person']!r} in the file or county"
+                )
+            unit_key = v.get("unit")
+            if unit_key and unit_key not in self.records["unit"] and unit_key not in db.units:
+                self.error(line.number, "unit", f"no unit {unit_key!r} in the file or county")
+            for problem in checks.check_registration(
+                kv,
+                school_year=v["school_year"],
+                registered_on=v["registered_on"],
+                reason=v["reason"],
+                reason_code=v.get("reason_code", ""),
+            ):
+                self.error(line.number, problem.field, problem.reason)
+            owner_key, owner_line = year_owner.setdefault(
+                (v["person"], v["school_year"]), (key, line.number)
+            )
+            if owner_key != key:
+                where = f"line {owner_line}" if owner_line else "the county's records"
+                self.error(
+                    line.number,
+                    "school_year",
+                    f"person {v['person']!r} already has registration {owner_key!r} in school "
+                    f"year {school_year_label(v['school_year'])} ({where}); one registration "
+                    "per person and school year",
+                )
+            existing = db.registrations.get(key)
+            if existing is None:
+                self.create["registration"].append(key)
+                continue
+            stored = {
+                "person": existing.person.key,
+                "school_year": existing.school_year,
+                "registered_on": existing.registered_on,
+                "reason": existing.reason,
+                "reason_code": existing.reason_code,
+                "unit": existing.unit.key if existing.unit else None,
+                "recorded_at": existing.recorded_at,
+            }
+            given = {**v, "reason_code": v.get("reason_code", ""), "unit": v.get("unit")}
+            self._immutable(line, "registration", stored, given)
+
+    def _check_facts(self, kv: Kodeverk, db: "_Existing", kind: str) -> None:
+        value_field = "reason" if kind == "reason" else "code"
+        # (registration, valid_from, recorded_at) → where it was first seen, for ambiguity.
+        seen: dict[tuple, str] = {
+            (reg, vf, rec.timestamp()): f"{kind} {fact_key!r} in the county's records"
+            for fact_key, (reg, vf, rec) in db.fact_moments[kind].items()
+        }
+        for key, line in self.records[kind].items():
+            v = line.values
+            reg_key = v["registration"]
+            school_year = None
+            if reg_key in self.records["registration"]:
+                school_year = self.records["registration"][reg_key].values.get("school_year")
+            elif reg_key in db.registrations:
+                school_year = db.registrations[reg_key].school_year
+            else:
+                self.error(
+                    line.number,
+                    "registration",
+                    f"no registration {reg_key!r} in the file or county",
+                )
+            if school_year is not None:
+                if kind == "reason":
+                    problems = checks.check_reason(kv, v["reason"])
+                else:
+                    problems = checks.check_status_code(kv, v["code"], school_year)
+                problems += checks.check_valid_from(school_year, v["valid_from"])
+                for problem in problems:
+                    self.error(line.number, problem.field, problem.reason)
+            existing = db.facts[kind].get(key)
+            if existing is not None:
+                stored = {
+                    "registration": existing.registration.key,
+                    value_field: getattr(existing, value_field),
+                    "valid_from": existing.valid_from,
+                    "recorded_at": existing.recorded_at,
+                }
+                self._immutable(line, kind, stored, v)
+                continue
+            self.create[kind].append(key)
+            moment = (reg_key, v["valid_from"], v["recorded_at"].timestamp())
+            first = seen.setdefault(moment, f"line {line.number}")
+            if first != f"line {line.number}":
+                self.error(
+                    line.number,
+                    "recorded_at",
+                    f"{first} has the same registration, valid_from and recorded_at; the "
+                    "reading would be ambiguous",
+                )
+
+    def _resolves(self, kind: str, key: str, existing: dict) -> bool:
+        """A reference resolves to a record in the file or the county, or to a line of the file
+        that was already reported as unreadable."""
+        return key in self.records[kind] or key in existing or key in self.broken[kind]
+
+    def _immutable(self, line: Line, kind: str, stored: dict, given: dict) -> None:
+        differing = [name for name, value in stored.items() if given.get(name) != value]
+        if differing:
+            self.error(
+                line.number,
+                differing[0],
+                f"{kind} {line.values['id']!r} already exists with other "
+                f"{', '.join(differing)}; {kind} records are immutable facts: record a "
+                "correction as a new fact with a new id",
+            )
+        else:
+            self.same[kind].append(line.values["id"])
+
+    # -- 3. write ----------------------------------------------------------------------------
+
+    def write(self, actor, *, progress: bool) -> None:
+        total = sum(len(keys) for keys in self.create.values()) + len(self.update["person"])
+        bar = tqdm(total=total, desc="Writing", unit=" records", disable=not progress)
+        with transaction.atomic():
+            county = self.county or organisation.county_ensure(
+                actor=actor, number=self.county_number
+            )
+            units = dict(self.db.units)
+            for key in self.create["unit"] + self.update["unit"]:
+                v = self.records["unit"][key].values
+                units[key], _ = organisation.unit_upsert(
+                    actor=actor,
+                    county=county,
+                    key=key,
+                    name=v["name"],
+                    municipalities=v["municipalities"],
+                )
+            bar.update(len(self.create["unit"]))
+
+            for key in self.update["person"]:
+                v = self.records["person"][key].values
+                people.person_update(
+                    actor=actor,
+                    person=self.db.persons[key],
+                    **{name: v[name] for name in PERSON_VALUES if name in v},
+                )
+                bar.update(1)
+            new_persons = [
+                Person(
+                    county=county,
+                    key=key,
+                    **{name: v[name] for name in PERSON_VALUES if name in v},
+                )
+                for key in self.create["person"]
+                for v in [self.records["person"][key].values]
+            ]
+            _bulk_create(Person, new_persons, bar)
+            person_ids = _ids(Person, county, self._referenced("registration", "person"))
+
+            new_registrations = []
+            for key in self.create["registration"]:
+                v = self.records["registration"][key].values
+                new_registrations.append(
+                    Registration(
+                        county=county,
+                        key=key,
+                        person_id=person_ids[v["person"]],
+                        school_year=v["school_year"],
+                        registered_on=v["registered_on"],
+                        reason=v["reason"],
+                        reason_code=v.get("reason_code", ""),
+                        unit=units[v["unit"]] if v.get("unit") else None,
+                        recorded_at=v["recorded_at"],
+                        recorded_by=actor,
+                    )
+                )
+            _bulk_create(Registration, new_registrations, bar)
+            registration_ids = _ids(
+                Registration,
+                county,
+                self._referenced("reason", "registration")
+                | self._referenced("status", "registration"),
+            )
+            for kind, model, value_field in (
+                ("reason", ReasonFact, "reason"),
+                ("status", StatusFact, "code"),
+            ):
+                facts = []
+                for key in self.create[kind]:
+                    v = self.records[kind][key].values
+                    facts.append(
+                        model(
+                            county=county,
+                            key=key,
+                            registration_id=registration_ids[v["registration"]],
+                            valid_from=v["valid_from"],
+                            recorded_at=v["recorded_at"],
+                            recorded_by=actor,
+                            **{value_field: v[value_field]},
+                        )
+                    )
+                _bulk_create(model, facts, bar)
+            audit.log(
+                actor,
+                "exchange.import.completed",
+                county=self.county_number,
+                data={
+                    "file": self.filename,
+                    "sha256": self.digest.hexdigest(),
+                    "lines": self.lines_read,
+                    "created": {t: len(k) for t, k in self.create.items() if k},
+                    "updated": {t: len(k) for t, k in self.update.items() if k},
+                },
+            )
+        bar.close()
+
+    def _referenced(self, kind: str, ref: str) -> set[str]:
+        return {self.records[kind][key].values[ref] for key in self.create[kind]}
+
+    def result(self, dry_run: bool) -> ImportResult:
+        return ImportResult(
+            county=self.county_number,
+            checksum=self.digest.hexdigest(),
+            lines=self.lines_read,
+            created=Counter({t: len(k) for t, k in self.create.items()}),
+            updated=Counter({t: len(k) for t, k in self.update.items()}),
+            unchanged=Counter({t: len(k) for t, k in self.same.items()}),
+            warnings=sorted(self.warnings),
+            dry_run=dry_run,
+        )
+
+
+class _Existing:
+    """What the county already holds of the keys a file mentions, fetched in chunks."""
+
+    def __init__(self, county: County | None, records: dict[str, dict[str, Line]]):
+        self.units: dict[str, Unit] = {}
+        self.municipality_unit: dict[str, str] = {}
+        self.persons: dict[str, Person] = {}
+        self.person_key_by_fnr: dict[str, str] = {}
+        self.registrations: dict[str, Registration] = {}
+        self.registration_person_year: dict[str, tuple[str, int]] = {}
+        self.facts: dict[str, dict[str, Any]] = {"reason": {}, "status": {}}
+        self.fact_moments: dict[str, dict[str, tuple]] = {"reason": {}, "status": {}}
+        if county is None:
+            return
+        self.units = {u.key: u for u in Unit.objects.filter(county=county)}
+        self.municipality_unit = dict(
+            Municipality.objects.filter(county=county, unit__isnull=False).values_list(
+                "number", "unit__key"
+            )
+        )
+        person_keys = set(records["person"]) | {
+            line.values["person"] for line in records["registration"].values()
+        }
+        for person in _chunked(Person.objects.filter(county=county), "key", person_keys):
+            self.persons[person.key] = person
+        fnrs = {line.values["fnr"] for line in records["person"].values() if line.values["fnr"]}
+        for key, fnr in _chunked(
+            Person.objects.filter(county=county).values_list("key", "fnr"), "fnr", fnrs
+        ):
+            self.person_key_by_fnr[fnr] = key
+        registration_keys = set(records["registration"])
+        for kind in ("reason", "status"):
+            registration_keys |= {line.values["registration"] for line in records[kind].values()}
+        registrations = Registration.objects.filter(county=county).select_related("person", "unit")
+        for registration in _chunked(registrations, "key", registration_keys):
+            self.registrations[registration.key] = registration
+        # Other registrations of the file's persons: one registration per person and year.
+        for key, person_key, year in _chunked(
+            Registration.objects.filter(county=county).values_list(
+                "key", "person__key", "school_year"
+            ),
+            "person__key",
+            person_keys,
+        ):
+            self.registration_person_year[key] = (person_key, year)
+        for kind, model in (("reason", ReasonFact), ("status", StatusFact)):
+            facts = model.objects.filter(county=county).select_related("registration")
+            for fact in _chunked(facts, "key", set(records[kind])):
+                self.facts[kind][fact.key] = fact
+            touched = {line.values["registration"] for line in records[kind].values()}
+            for key, reg_key, valid_from, recorded_at in _chunked(
+                model.objects.filter(county=county).values_list(
+                    "key", "registration__key", "valid_from", "recorded_at"
+                ),
+                "registration__key",
+                touched,
+            ):
+                self.fact_moments[kind][key] = (reg_key, valid_from, recorded_at)
+
+
+def _chunked(queryset, field_name: str, values: set[str]) -> Iterator:
+    ordered = sorted(values)
+    for start in range(0, len(ordered), CHUNK):
+        yield from queryset.filter(**{f"{field_name}__in": ordered[start : start + CHUNK]})
+
+
+def _ids(model, county: County, keys: set[str]) -> dict[str, int]:
+    return dict(_chunked(model.objects.filter(county=county).values_list("key", "id"), "key", keys))
+
+
+def _bulk_create(model, objects: list, bar) -> None:
+    for start in range(0, len(objects), CHUNK):
+        batch = objects[start : start + CHUNK]
+        model.objects.bulk_create(batch)
+        bar.update(len(batch))
+
+
+def _person_changes(person: Person, values: dict) -> list[str]:
+    return [
+        name for name in PERSON_VALUES if name in values and getattr(person, name) != values[name]
+    ]

@@ -1,0 +1,61 @@
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from veiviser.audit import services as audit
+from veiviser.exchange.exporter import export_lines
+from veiviser.organisation.models import County
+
+
+class Command(BaseCommand):
+    help = (
+        "Export everything a county holds as a veiviser-exchange file (JSON Lines, see "
+        "docs/exchange.md): units, persons, registrations, reason and status facts with their "
+        "original recording times. Importing the file into an empty database reproduces them."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--county", required=True, help="two-digit county number, e.g. 39")
+        parser.add_argument(
+            "--output", required=True, help="the file to write (.jsonl), or - for standard output"
+        )
+
+    def handle(self, *args, **options):
+        county = County.objects.filter(number=options["county"]).first()
+        if county is None:
+            raise CommandError(f"no county {options['county']!r} in this database")
+        output = options["output"]
+        # One read transaction: the export is a consistent snapshot even while others write.
+        with transaction.atomic():
+            if output == "-":
+                count = self._write(county, sys.stdout)
+            else:
+                target = Path(output)
+                # Write beside the target and rename: a failed export never leaves half a file.
+                fd, tmp = tempfile.mkstemp(dir=target.parent or ".", suffix=".partial")
+                try:
+                    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                        count = self._write(county, fh)
+                    os.replace(tmp, target)
+                except BaseException:
+                    Path(tmp).unlink(missing_ok=True)
+                    raise
+            audit.log(
+                None,
+                "exchange.export.completed",
+                county=county.number,
+                data={"output": output, "lines": count},
+            )
+        if output != "-":
+            self.stdout.write(f"Exported county {county} to {output} ({count} lines)")
+
+    def _write(self, county, fh) -> int:
+        count = 0
+        for line in export_lines(county):
+            fh.write(line)
+            count += 1
+        return count
