@@ -276,12 +276,12 @@ class _Import:
         }
         for key, line in self.records["registration"].items():
             v = line.values
-            if v["person"] not in self.records["person"] and v["person"] not in db.persons:
+            if not self._resolves("person", v["person"], db.persons):
                 self.error(
                     line.number, "person", f"no person {v['person']!r} in the file or county"
                 )
             unit_key = v.get("unit")
-            if unit_key and unit_key not in self.records["unit"] and unit_key not in db.units:
+            if unit_key and not self._resolves("unit", unit_key, db.units):
                 self.error(line.number, "unit", f"no unit {unit_key!r} in the file or county")
             for problem in checks.check_registration(
                 kv,
@@ -334,7 +334,7 @@ class _Import:
                 school_year = self.records["registration"][reg_key].values.get("school_year")
             elif reg_key in db.registrations:
                 school_year = db.registrations[reg_key].school_year
-            else:
+            elif not self._resolves("registration", reg_key, db.registrations):
                 self.error(
                     line.number,
                     "registration",
