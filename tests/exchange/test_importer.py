@@ -125,7 +125,7 @@ def test_dry_run_writes_nothing_but_says_what_would_change():
 def test_blank_lines_are_skipped():
     text = lines(base_records())
     text.insert(3, "\n")
-    import_lines(text + ["\n"], county="39", actor=None)
+    import_lines([*text, "\n"], county="39", actor=None)
     assert Person.objects.count() == 2
 
 
@@ -211,7 +211,7 @@ def test_header_county_must_match_the_import():
     ],
 )
 def test_required_field_missing(record_id, field):
-    found, errors = errors_of(changed(base_records(), record_id, **{field: "<drop>"}))
+    _, errors = errors_of(changed(base_records(), record_id, **{field: "<drop>"}))
     assert (field, "is required") in [(e.field, e.reason) for e in errors]
 
 
