@@ -13,9 +13,13 @@ from veiviser.people import identity
 from veiviser.people import services as people
 
 
-def synthetic_fnr(birth_date: date, start: int = 500) -> str:
-    """The first valid synthetic number for `birth_date` from individual number `start` on."""
-    for individual in range(start, 1000):
+def synthetic_fnr(birth_date: date, start: int | None = None) -> str:
+    """The first valid synthetic number for `birth_date` from individual number `start` on
+    (by default the first of the birth century's range: 000 for 1900–1999, 500 from 2000)."""
+    if start is None:
+        start = 500 if birth_date.year >= 2000 else 0
+    end = 1000 if birth_date.year >= 2000 else 500
+    for individual in range(start, end):
         number = identity.synthetic_number(birth_date, individual)
         if number is not None:
             return number

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "veiviser.people",
     "veiviser.registry",
     "veiviser.exchange",
+    "veiviser.statistics",
     "veiviser.demo",
 ]
 
