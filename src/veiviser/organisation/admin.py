@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from veiviser.audit.admin_mixins import AuditedModelAdmin
 from veiviser.organisation.models import County, Municipality, Unit, User
 
 
@@ -12,25 +13,25 @@ class MunicipalityInline(admin.TabularInline):
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(AuditedModelAdmin):
     list_display = ["number", "name", "valid_from", "valid_to"]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedModelAdmin):
     list_display = ["name", "county", "key", "closed_on"]
     list_filter = ["county"]
     inlines = [MunicipalityInline]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AuditedModelAdmin):
     list_display = ["number", "name", "county", "unit"]
     list_filter = ["county", "unit"]
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(AuditedModelAdmin, UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "county", "unit", "is_active"]
     list_filter = ["role", "county", "unit", "is_active"]
     fieldsets = (

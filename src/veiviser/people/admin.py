@@ -1,12 +1,22 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from veiviser.audit.admin_mixins import ReadAuditedModelAdmin
 from veiviser.people.models import Guardian, Person
 
 
 class GuardianInline(admin.TabularInline):
     model = Guardian
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MissingNumberFilter(admin.SimpleListFilter):
@@ -25,11 +35,19 @@ class MissingNumberFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    # Read-only until the casework UI brings the access policy and audited views; the admin
-    # is the operator's window on the registry for the foundation.
+class PersonAdmin(ReadAuditedModelAdmin):
+    # Read-only: changes go through the services (import, and the casework UI to come), which
+    # validate identity numbers. Opening a person's page is audited.
     list_display = ["family_name", "given_name", "birth_date", "municipality", "county"]
     list_filter = ["county", MissingNumberFilter]
     search_fields = ["family_name", "given_name", "fnr", "key"]
     inlines = [GuardianInline]
-    readonly_fields = ["created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

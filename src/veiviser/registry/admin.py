@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from veiviser.audit.admin_mixins import ReadAuditedModelAdmin
 from veiviser.registry.models import ReasonFact, Registration, StatusFact
 
 
@@ -25,12 +26,15 @@ class ReasonFactInline(ReadOnlyFactInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadAuditedModelAdmin):
     list_display = ["person", "school_year", "registered_on", "reason", "unit", "county"]
     list_filter = ["county", "school_year", "reason", "unit"]
     search_fields = ["person__family_name", "person__given_name", "key"]
     inlines = [ReasonFactInline, StatusFactInline]
     list_select_related = ["person", "unit", "county"]
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

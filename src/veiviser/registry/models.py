@@ -18,6 +18,22 @@ class ImmutableFactError(RuntimeError):
     pass
 
 
+class FactQuerySet(models.QuerySet):
+    """Bulk changes to facts are refused like single ones; the database refuses UPDATE too
+    (a trigger, migration 0002). Deleting is for retention only, through `purge`."""
+
+    def update(self, **kwargs):
+        raise ImmutableFactError("facts are append-only: record a correction as a new fact")
+
+    def delete(self):
+        raise ImmutableFactError("facts are append-only and cannot be deleted")
+
+    def purge(self) -> int:
+        """Remove facts for good: only for retention (erasure after the retention period) and
+        for tests that need an empty database. Not for corrections."""
+        return self._raw_delete(self.db)
+
+
 class Source(models.TextChoices):
     ADMISSIONS = "admissions", _("Admissions office (inntakskontoret)")
     SCHOOL = "school", _("School")
@@ -102,6 +118,8 @@ class Fact(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+
+    objects = FactQuerySet.as_manager()
 
     class Meta:
         abstract = True

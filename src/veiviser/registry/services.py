@@ -24,6 +24,22 @@ def new_key() -> str:
     return f"vv-{uuid.uuid4().hex}"
 
 
+def _check_unambiguous(model, registration: Registration, valid_from: date, recorded_at):
+    """Two facts of one registration with the same valid_from and recorded_at would make the
+    reading ambiguous (EXCHANGE.md §5)."""
+    if model.objects.filter(
+        registration=registration, valid_from=valid_from, recorded_at=recorded_at
+    ).exists():
+        return [
+            Problem(
+                "recorded_at",
+                "the registration already has a fact with this valid_from and recorded_at; "
+                "the reading would be ambiguous",
+            )
+        ]
+    return []
+
+
 def registration_create(
     *,
     actor,
@@ -85,9 +101,11 @@ def reason_record(
 ) -> ReasonFact:
     """Record that the registration's reason group is `reason` from `valid_from` on."""
     kv = kodeverk()
+    recorded_at = recorded_at or timezone.now()
     require_none(
         checks.check_reason(kv, reason)
         + checks.check_valid_from(registration.school_year, valid_from)
+        + _check_unambiguous(ReasonFact, registration, valid_from, recorded_at)
     )
     with transaction.atomic():
         fact = ReasonFact.objects.create(
@@ -96,7 +114,7 @@ def reason_record(
             registration=registration,
             reason=reason,
             valid_from=valid_from,
-            recorded_at=recorded_at or timezone.now(),
+            recorded_at=recorded_at,
             recorded_by=actor,
         )
         audit.log(actor, "registry.reason.recorded", fact, data={"registration": registration.pk})
@@ -115,9 +133,11 @@ def status_record(
     """Record the youth's OT status `code` from `valid_from` on (kodeverk, DOMAIN.md §4).
     The code must be valid in the registration's school year."""
     kv = kodeverk()
+    recorded_at = recorded_at or timezone.now()
     require_none(
         checks.check_status_code(kv, code, registration.school_year)
         + checks.check_valid_from(registration.school_year, valid_from)
+        + _check_unambiguous(StatusFact, registration, valid_from, recorded_at)
     )
     with transaction.atomic():
         fact = StatusFact.objects.create(
@@ -126,7 +146,7 @@ def status_record(
             registration=registration,
             code=code,
             valid_from=valid_from,
-            recorded_at=recorded_at or timezone.now(),
+            recorded_at=recorded_at,
             recorded_by=actor,
         )
         audit.log(
