@@ -1,0 +1,118 @@
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from veiviser.demo import generator
+from veiviser.exchange.importer import ImportFailed, import_lines
+from veiviser.organisation import services as organisation
+from veiviser.organisation.models import County, Role
+from veiviser.people.models import Person
+
+MAX_ERRORS_SHOWN = 20
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo county: Vestfold (39) with its four OT units, about 2,000 invented "
+        "youths in each of three school years (2022/23 to 2024/25), and a staff user for every "
+        "role, all with the password 'demo'. Every person is invented and has a synthetic "
+        "identity number, so this only runs where synthetic numbers are allowed "
+        "(VEIVISER_ALLOW_SYNTHETIC_FNR=1), and only into a database without people."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=generator.DEFAULT_SEED,
+            help=f"the random seed; the same seed gives the same county "
+            f"(default {generator.DEFAULT_SEED})",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (and succeed) when the database already holds people or the "
+            "demo county, e.g. when a container starts for the second time",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.ALLOW_SYNTHETIC_FNR:
+            raise CommandError(
+                "The demo county uses synthetic identity numbers, which this installation "
+                "refuses. Set VEIVISER_ALLOW_SYNTHETIC_FNR=1 for a demo or test installation "
+                "(never in production) and run the command again."
+            )
+        holds = self.existing_data()
+        if holds:
+            if options["if_empty"]:
+                self.stdout.write(f"The database already holds {holds}: nothing done.")
+                return
+            raise CommandError(
+                f"The database already holds {holds}. The demo county is built into an "
+                "empty database only; use --if-empty to skip this quietly."
+            )
+
+        seed = options["seed"]
+        try:
+            with transaction.atomic():
+                county = organisation.county_ensure(
+                    actor=None, number=generator.COUNTY_NUMBER, name=generator.COUNTY_NAME
+                )
+                result = import_lines(
+                    generator.generate(seed),
+                    county=generator.COUNTY_NUMBER,
+                    actor=None,
+                    filename=f"demo (seed {seed})",
+                    progress=options["verbosity"] >= 1 and sys.stderr.isatty(),
+                )
+                for number, name in generator.MUNICIPALITIES.items():
+                    organisation.municipality_name(
+                        actor=None, county=county, number=number, name=name
+                    )
+                users = self.create_staff(county)
+        except ImportFailed as failed:
+            for error in failed.errors[:MAX_ERRORS_SHOWN]:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"The generated demo county did not import ({len(failed.errors)} error(s)); "
+                "nothing was written. This is a bug in the demo generator or the importer."
+            ) from None
+
+        created = result.created
+        self.stdout.write(
+            f"Demo county {generator.COUNTY_NUMBER} {generator.COUNTY_NAME} built (seed {seed}): "
+            f"{created['unit']} units, {created['person']} young people, "
+            f"{created['registration']} registrations, {created['reason']} reason facts, "
+            f"{created['status']} status facts."
+        )
+        self.stdout.write(f"Staff users (password for all: {generator.DEMO_PASSWORD}):")
+        for user in users:
+            where = f", {user.unit.name}" if user.unit else ""
+            self.stdout.write(f"  {user.username:<24} {Role(user.role).label}{where}")
+
+    def existing_data(self) -> str:
+        """What keeps the demo from being built here, in words; empty when nothing does."""
+        if County.objects.filter(number=generator.COUNTY_NUMBER).exists():
+            return f"county {generator.COUNTY_NUMBER}"
+        people = Person.objects.count()
+        if people:
+            return f"{people} young people"
+        return ""
+
+    def create_staff(self, county: County) -> list:
+        units = {unit.key: unit for unit in county.units.all()}
+        return [
+            organisation.staff_user_create(
+                actor=None,
+                username=staff.username,
+                password=generator.DEMO_PASSWORD,
+                role=staff.role,
+                county=county,
+                unit=units[staff.unit] if staff.unit else None,
+                first_name=staff.first_name,
+                last_name=staff.last_name,
+            )
+            for staff in generator.STAFF
+        ]
