@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from veiviser.audit.admin_mixins import ReadAuditedModelAdmin
+from veiviser.codes.models import ReasonGroup
 from veiviser.registry.models import ReasonFact, Registration, StatusFact
 
 
@@ -27,11 +30,20 @@ class ReasonFactInline(ReadOnlyFactInline):
 
 @admin.register(Registration)
 class RegistrationAdmin(ReadAuditedModelAdmin):
-    list_display = ["person", "school_year", "registered_on", "reason", "unit", "county"]
+    list_display = ["person", "school_year", "registered_on", "reason_name", "unit", "county"]
     list_filter = ["county", "school_year", "reason", "unit"]
+    ordering = ["-school_year", "-registered_on", "person__family_name"]
     search_fields = ["person__family_name", "person__given_name", "key"]
     inlines = [ReasonFactInline, StatusFactInline]
     list_select_related = ["person", "unit", "county"]
+
+    def get_queryset(self, request):
+        names = ReasonGroup.objects.filter(key=OuterRef("reason")).values("name")[:1]
+        return super().get_queryset(request).annotate(reason_name=Subquery(names))
+
+    @admin.display(description=_("reason group"), ordering="reason")
+    def reason_name(self, obj):
+        return obj.reason_name or obj.reason
 
     def has_add_permission(self, request):
         return False
