@@ -47,8 +47,8 @@ test-postgres: venv
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/veiviser} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
 	VEIVISER_DATA_DIR=$$(mktemp -d) $(BIN)/veiviser makemigrations --check --dry-run
 
 format: venv
@@ -60,3 +60,12 @@ lock:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Bokmål translations without GNU gettext (tools/i18n.py, polib): collect the source strings into
+# src/veiviser/locale/nb/LC_MESSAGES/django.po and compile django.mo. Translate the new (empty)
+# entries in django.po, then run it again; `tools/i18n.py check` (and the test suite) fails on
+# anything untranslated or not compiled.
+.PHONY: messages
+messages: venv
+	$(BIN)/python tools/i18n.py extract
+	$(BIN)/python tools/i18n.py compile

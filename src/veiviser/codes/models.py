@@ -102,8 +102,6 @@ class AgeLimit(models.Model):
     max_age = models.PositiveSmallIntegerField(_("maximum age"))
     source = models.CharField(_("legal source"), max_length=300, blank=True)
 
-    objects = ValidityQuerySet.as_manager()
-
     class Meta:
         ordering = ["valid_from"]
         verbose_name = _("age limit")

@@ -8,7 +8,14 @@ the database once.
 from dataclasses import dataclass, field
 from datetime import date
 
-from veiviser.codes.models import AgeLimit, CountingDate, ReasonCode, ReasonGroup, StatusCode
+from veiviser.codes.models import (
+    AgeLimit,
+    CountingDate,
+    MainGroup,
+    ReasonCode,
+    ReasonGroup,
+    StatusCode,
+)
 
 
 def school_year_of(d: date) -> int:
@@ -44,6 +51,8 @@ class Kodeverk:
     reason_codes: dict[str, list[tuple[str, int, int | None]]] = field(default_factory=dict)
     age_limits: tuple[tuple[int, int, int], ...] = ()  # (valid_from, min_age, max_age)
     counting_dates: tuple[tuple[int, int | None, int, int, int], ...] = ()
+    # The main groups whose youths are in the target group (1–4; DOMAIN.md §5).
+    target_main_groups: frozenset[int] = frozenset({1, 2, 3, 4})
 
     def status_main_group(self, code: str, school_year: int) -> int | None:
         """The main group (1–5) of `code` in `school_year`, or None if not valid then."""
@@ -106,5 +115,8 @@ def kodeverk() -> Kodeverk:
         age_limits=tuple(AgeLimit.objects.values_list("valid_from", "min_age", "max_age")),
         counting_dates=tuple(
             CountingDate.objects.values_list("valid_from", "valid_to", "ordinal", "month", "day")
+        ),
+        target_main_groups=frozenset(
+            MainGroup.objects.filter(in_target_group=True).values_list("number", flat=True)
         ),
     )

@@ -14,13 +14,20 @@ from veiviser.config.env import ImproperSetting, env_bool, env_int, env_list, en
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("VEIVISER_DATA_DIR", "var")).resolve()
 
-ENVIRONMENT = env_str("VEIVISER_ENV", "development")
+ENVIRONMENT = env_str("VEIVISER_ENV", "development").strip().lower()
+if ENVIRONMENT not in {"development", "production"}:
+    raise ImproperSetting(f"VEIVISER_ENV must be development or production; got {ENVIRONMENT!r}")
 PRODUCTION = ENVIRONMENT == "production"
 
 _DEV_SECRET = "veiviser-development-only-secret-key-do-not-use-in-production"
 SECRET_KEY = env_str("VEIVISER_SECRET_KEY", _DEV_SECRET)
 DEBUG = env_bool("VEIVISER_DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("VEIVISER_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# Behind a reverse proxy that terminates TLS: the origins users reach the site at, and whether
+# to trust the proxy's X-Forwarded-Proto header (only when the proxy always sets it).
+CSRF_TRUSTED_ORIGINS = env_list("VEIVISER_CSRF_TRUSTED_ORIGINS")
+if env_bool("VEIVISER_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Synthetic identity numbers (month + 80) are only for demo and test installations: a
 # production registry must never mistake a test person for a real one.
@@ -115,7 +122,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norwegian Bokmål")), ("nn", _("Norwegian Nynorsk")), ("en", _("English"))]
+# English is the source language; Nynorsk joins when its catalogue exists (a browser asking
+# for nn would otherwise get Django's Nynorsk mixed with our English).
+LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
@@ -134,5 +143,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("VEIVISER_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("VEIVISER_LOG_LEVEL", "INFO").upper()},
 }

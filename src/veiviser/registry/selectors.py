@@ -46,7 +46,7 @@ def registration_state(
     group = kv.status_main_group(status, registration.school_year)
     age = rules.age_at(on, registration.person.birth_date)
     limits = kv.age_limit(registration.school_year)
-    in_group_1_4 = group is not None and 1 <= group <= 4
+    in_group_1_4 = group in kv.target_main_groups
     inside = rules.inside_age_limit(age, limits)
     return RegistrationState(
         exists=exists,

@@ -80,14 +80,15 @@ def tables_at(
             codes_by_group[group].append(code)
     # Age = year of D − birth year; inside the limit ⇔ D.year − max ≤ birth year ≤ D.year − min.
     inside_age = Q(birth_year__gte=on.year - max_age, birth_year__lte=on.year - min_age)
-    groups_1_4 = Q(status_now__in=[c for g in (1, 2, 3, 4) for c in codes_by_group[g]])
+    groups_1_4 = Q(status_now__in=[c for g in kv.target_main_groups for c in codes_by_group[g]])
     aggregates = {
         f"reason_{key}": Count("pk", filter=Q(reason_now=key))
         for key in ("not_applied", "declined", "dropped_out", "other")
     }
     for group in (1, 2, 3, 4):
+        in_target = group in kv.target_main_groups
         aggregates[f"group{group}"] = Count(
-            "pk", filter=Q(status_now__in=codes_by_group[group]) & inside_age
+            "pk", filter=Q(status_now__in=codes_by_group[group] if in_target else []) & inside_age
         )
     aggregates["outside_age"] = Count("pk", filter=groups_1_4 & ~inside_age)
     aggregates["total"] = Count("pk")

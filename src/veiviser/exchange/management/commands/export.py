@@ -32,7 +32,13 @@ class Command(BaseCommand):
         # One read transaction: the export is a consistent snapshot even while others write.
         with transaction.atomic():
             if output == "-":
-                count = self._write(county, sys.stdout)
+                try:
+                    count = self._write(county, sys.stdout)
+                    sys.stdout.flush()
+                except BrokenPipeError:
+                    # The reader stopped early (`| head`): not an error of the export.
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                    return
             else:
                 target = Path(output)
                 # Write beside the target and rename: a failed export never leaves half a file.

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         "Print Table 1 (registered youths by reason) and Table 2 (by status main group, target "
         "group) for a county and school year: at the school year's three counting dates, or at "
         "--date; as the data are known now, or as they were known at --known-at. "
-        "The JSON is the documented contract of docs/exchange.md."
+        "The JSON is the documented contract of docs/statistics.md."
     )
 
     def add_arguments(self, parser):
