@@ -74,3 +74,12 @@ def test_unit_change_in_the_admin_is_audited(admin_client, tonsberg):
     assert response.status_code == 302, response.text[:2000]
     event = AuditEvent.objects.get(action="admin.organisation.unit.changed")
     assert event.data == {"fields": ["name"]}
+
+
+def test_likely_duplicates_can_be_listed(admin_client, make_person):
+    make_person(given="Nora", family="Eksempel")
+    make_person(given="Nora", family="Eksempel", fnr=None)
+    make_person(given="Per", family="Annen", birth_date=date(2007, 1, 2))
+    response = admin_client.get("/admin/people/person/?duplicate=yes")
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 2
