@@ -35,7 +35,7 @@ demo: venv
 	@echo
 	@echo "  Veiviser (demo county 39 Vestfold) on http://$(HOST):$(PORT)/"
 	@echo "  Log in as 'admin' (administrator) or e.g. 'leder' (county leader), password 'demo'."
-	@echo "  'veiviser demo --help' lists every demo user. Stop with Ctrl-C."
+	@echo "  The list above shows every demo user and role. Stop with Ctrl-C."
 	@echo
 	$(BIN)/veiviser runserver $(HOST):$(PORT)
 
