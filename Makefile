@@ -34,7 +34,7 @@ demo: venv
 	$(BIN)/veiviser demo --if-empty
 	@echo
 	@echo "  Veiviser (demo county 39 Vestfold) on http://$(HOST):$(PORT)/"
-	@echo "  Log in as 'admin' (administrator) or e.g. 'leder' (county leader), password 'demo'."
+	@echo "  Log in as 'admin' (administrator), password 'demo'. The other users are for the staff UI to come."
 	@echo "  The list above shows every demo user and role. Stop with Ctrl-C."
 	@echo
 	$(BIN)/veiviser runserver $(HOST):$(PORT)
