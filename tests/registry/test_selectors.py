@@ -19,10 +19,12 @@ def kv(db):
 
 
 @pytest.fixture
-def register(make_person, advisor):
-    """A registration in school year 2023, recorded the day after `registered_on`."""
+def register(make_person, advisor, tonsberg):
+    """A registration in school year 2023 in the advisor's unit, recorded the day after
+    `registered_on`."""
 
     def make(birth_date=date(2006, 3, 14), **kw):
+        kw.setdefault("unit", tonsberg)
         kw.setdefault("school_year", 2023)
         kw.setdefault("registered_on", date(2023, 8, 20))
         kw.setdefault("reason", "not_applied")

@@ -12,10 +12,12 @@ from veiviser.registry.models import ImmutableFactError, ReasonFact, Registratio
 
 
 @pytest.fixture
-def register(make_person, advisor):
-    """Register a (new, by default) person for school year 2023 unless told otherwise."""
+def register(make_person, advisor, tonsberg):
+    """Register a (new, by default) person for school year 2023 in the advisor's unit unless
+    told otherwise."""
 
     def make(person=None, **kw):
+        kw.setdefault("unit", tonsberg)
         kw.setdefault("school_year", 2023)
         kw.setdefault("registered_on", date(kw["school_year"], 8, 20))
         kw.setdefault("reason", "not_applied")
@@ -119,7 +121,7 @@ def test_registration_create_refuses_a_unit_of_another_county(register, make_per
         actor=None, county=telemark, key="u-gren", name="Grenland", municipalities=["4003"]
     )
     with pytest.raises(ValidationFailed) as excinfo:
-        register(unit=grenland)
+        register(unit=grenland, actor=None)
     assert fields_of(excinfo) == ["unit"]
 
 

@@ -82,6 +82,16 @@ class Registration(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    # The advisor whose caseload the youth is in this school year (casework, not a fact: a
+    # reassignment is audited, not part of the bitemporal history).
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name=_("advisor"),
+    )
 
     class Meta:
         ordering = ["-school_year", "registered_on"]

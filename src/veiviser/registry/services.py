@@ -8,9 +8,11 @@ reading stays reproducible.
 import uuid
 from datetime import date, datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.codes.selectors import kodeverk
 from veiviser.organisation.models import Unit
@@ -55,6 +57,10 @@ def registration_create(
 ) -> Registration:
     """Register `person` to OT for `school_year` (tilmelding, DOMAIN.md §3): at most one
     registration per person and school year; a later referral is `reason_record`."""
+    if unit is not None:
+        policy.require(actor, policy.REGISTER, unit)
+    elif policy.scope(actor, policy.REGISTER) == policy.NOTHING:
+        raise PermissionDenied("register is not allowed here")
     kv = kodeverk()
     problems = checks.check_registration(
         kv,
@@ -100,6 +106,7 @@ def reason_record(
     key: str | None = None,
 ) -> ReasonFact:
     """Record that the registration's reason group is `reason` from `valid_from` on."""
+    policy.require(actor, policy.CHANGE, registration)
     kv = kodeverk()
     recorded_at = recorded_at or timezone.now()
     require_none(
@@ -132,6 +139,7 @@ def status_record(
 ) -> StatusFact:
     """Record the youth's OT status `code` from `valid_from` on (kodeverk, DOMAIN.md §4).
     The code must be valid in the registration's school year."""
+    policy.require(actor, policy.CHANGE, registration)
     kv = kodeverk()
     recorded_at = recorded_at or timezone.now()
     require_none(
@@ -156,3 +164,29 @@ def status_record(
             data={"registration": registration.pk, "code": code},
         )
     return fact
+
+
+def registration_assign(*, actor, registration: Registration, advisor) -> bool:
+    """Put the registration in `advisor`'s caseload (None: unassigned). The advisor must work
+    in the registration's county and be an advisor or project worker. Returns whether it
+    changed."""
+    policy.require(actor, policy.ASSIGN, registration)
+    if advisor is not None and (
+        advisor.county_id != registration.county_id
+        or advisor.role not in ("advisor", "project_worker", "unit_coordinator")
+        or not advisor.is_active
+    ):
+        require_none([Problem("advisor", "not an active advisor in the registration's county")])
+    if registration.advisor_id == (advisor.pk if advisor else None):
+        return False
+    with transaction.atomic():
+        previous = registration.advisor_id
+        registration.advisor = advisor
+        registration.save(update_fields=["advisor"])
+        audit.log(
+            actor,
+            "registry.registration.assigned",
+            registration,
+            data={"from": previous, "to": advisor.pk if advisor else None},
+        )
+    return True

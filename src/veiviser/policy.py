@@ -1,0 +1,104 @@
+"""The access policy: the one place that decides who may see and change a youth's records.
+
+Tenant first (a user sees only their own county), then role, then unit or own caseload
+(DOMAIN.md §1). Views, services and selectors ask here; nothing else decides access.
+
+| role | view | change | assign | register |
+|---|---|---|---|---|
+| advisor | own unit | own caseload and the unit's unassigned youths | – | own unit |
+| unit coordinator | own unit | own unit | own unit | own unit |
+| county leader | county | – | county | – |
+| office / statistics | county | county | county | county |
+| project worker | own caseload | own caseload | – | – |
+| administrator | – (users and settings, not youths) | – | – | – |
+
+`actor=None` is the system itself (an operator's command, a migration): it passes every check,
+as the operator already holds the database.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from veiviser.organisation.models import Role
+
+VIEW = "view"
+CHANGE = "change"
+ASSIGN = "assign"
+REGISTER = "register"
+
+NOTHING, CASELOAD, CASELOAD_OR_UNASSIGNED, UNIT, COUNTY = (
+    "nothing",
+    "caseload",
+    "caseload_or_unassigned",
+    "unit",
+    "county",
+)
+
+SCOPES: dict[str, dict[str, str]] = {
+    Role.ADVISOR: {VIEW: UNIT, CHANGE: CASELOAD_OR_UNASSIGNED, ASSIGN: NOTHING, REGISTER: UNIT},
+    Role.UNIT_COORDINATOR: {VIEW: UNIT, CHANGE: UNIT, ASSIGN: UNIT, REGISTER: UNIT},
+    Role.COUNTY_LEADER: {VIEW: COUNTY, CHANGE: NOTHING, ASSIGN: COUNTY, REGISTER: NOTHING},
+    Role.OFFICE: {VIEW: COUNTY, CHANGE: COUNTY, ASSIGN: COUNTY, REGISTER: COUNTY},
+    Role.PROJECT_WORKER: {VIEW: CASELOAD, CHANGE: CASELOAD, ASSIGN: NOTHING, REGISTER: NOTHING},
+    Role.ADMINISTRATOR: {VIEW: NOTHING, CHANGE: NOTHING, ASSIGN: NOTHING, REGISTER: NOTHING},
+}
+
+
+def scope(user, action: str) -> str:
+    if user is None:
+        return COUNTY
+    if not user.is_authenticated or not user.is_active or user.county_id is None:
+        return NOTHING
+    return SCOPES.get(user.role, {}).get(action, NOTHING)
+
+
+def registrations_q(user, action: str, prefix: str = "") -> Q:
+    """A filter on registrations (or, with `prefix="registrations__"`, on persons) that keeps
+    exactly what `user` may do `action` to."""
+    if user is None:
+        return Q()
+    kind = scope(user, action)
+
+    def q(**kw):
+        return Q(**{prefix + k: v for k, v in kw.items()})
+
+    if kind == NOTHING:
+        return Q(pk__in=[])
+    county = q(county_id=user.county_id)
+    if kind == COUNTY:
+        return county
+    if kind == UNIT:
+        return county & q(unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
+    if kind == CASELOAD:
+        return county & q(advisor_id=user.pk)
+    if kind == CASELOAD_OR_UNASSIGNED:
+        mine = county & q(advisor_id=user.pk)
+        if user.unit_id:
+            mine |= county & q(unit_id=user.unit_id, advisor__isnull=True)
+        return mine
+    raise ValueError(f"unknown scope {kind!r}")
+
+
+def can(user, action: str, obj) -> bool:
+    """May `user` do `action` to `obj` (a Registration, a Person, or a Unit for REGISTER)?"""
+    from veiviser.organisation.models import Unit
+    from veiviser.people.models import Person
+    from veiviser.registry.models import Registration
+
+    if user is None:
+        return True
+    if isinstance(obj, Registration):
+        return Registration.objects.filter(registrations_q(user, action), pk=obj.pk).exists()
+    if isinstance(obj, Person):
+        return Registration.objects.filter(registrations_q(user, action), person_id=obj.pk).exists()
+    if isinstance(obj, Unit) and action == REGISTER:
+        kind = scope(user, action)
+        if obj.county_id != user.county_id:
+            return False
+        return kind == COUNTY or (kind == UNIT and obj.pk == user.unit_id)
+    return False
+
+
+def require(user, action: str, obj) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied(f"{action} is not allowed here")
