@@ -14,6 +14,8 @@ help:
 	@echo "make test-postgres   the suite against the local PostgreSQL server"
 	@echo "make lint            ruff check, ruff format --check, makemigrations --check"
 	@echo "make lock            re-resolve requirements.lock from pyproject.toml (needs uv)"
+	@echo "make browser         install Debian's chromium for the end-to-end tests, if missing"
+	@echo "make vendor          re-vendor Designsystemet, Inter and htmx from npm (needs npm)"
 
 # The virtualenv, installed from the hashed lock file; rebuilt when the lock changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -39,10 +41,10 @@ demo: venv
 	@echo
 	$(BIN)/veiviser runserver $(HOST):$(PORT)
 
-test: venv
+test: venv browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: venv
+test-postgres: venv browser
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/veiviser} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -68,3 +70,34 @@ clean:
 messages: venv
 	$(BIN)/python tools/i18n.py extract
 	$(BIN)/python tools/i18n.py compile
+
+# The statistics benchmark (docs/performance.md): a national synthetic dataset imported into
+# SQLite and into PostgreSQL (database veiviser_bench on BENCH_POSTGRES, dropped and created),
+# the engine timed against a DuckDB floor that must give the same numbers. Writes the results
+# into docs/performance.md. SCALE=0.1 is a quick run (about a minute); SCALE=1 is the full one.
+.PHONY: bench
+SCALE ?= 1
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/veiviser_bench
+bench: venv
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	$(BIN)/python -m benchmarks.run --scale $(SCALE) --postgres $(BENCH_POSTGRES) $(BENCH_ARGS)
+
+# The end-to-end tests (tests/e2e) drive Debian's Chromium through Playwright, never a browser
+# that Playwright downloads. Installed only when missing; without it, and outside CI, the e2e
+# tests are skipped rather than failed.
+.PHONY: browser
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Debian's chromium for the end-to-end tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; } \
+	  || { echo "could not install chromium: the e2e tests will be skipped" >&2; [ "$${CI:-}" != true ]; }; \
+	}
+
+# The staff UI's front-end files (Designsystemet CSS and theme, the Inter font, htmx) are
+# vendored and committed under src/veiviser/web/static/vendor/; this re-creates them from the
+# pinned, hash-checked npm packages in tools/vendor_frontend.sh (needs npm, not needed to run).
+.PHONY: vendor
+vendor:
+	bash tools/vendor_frontend.sh

@@ -130,3 +130,31 @@ def test_admin_index_is_in_bokmal(client, vestfold):
     for text in ("Ungdommer", "Tilmeldinger og status", "Kodeverk og regler", "Revisjonsspor"):
         assert text in page
     assert "Young people" not in page
+
+
+def test_extract_finds_template_translations(i18n, tmp_path):
+    package = tmp_path / "pkg"
+    (package / "templates" / "app").mkdir(parents=True)
+    (package / "templates" / "app" / "page.html").write_text(
+        "{% load i18n %}<p>\n"
+        "  {% translate 'Log in' %}</p>\n"
+        '    {% translate "May" context "month" %}\n'
+        "{% blocktranslate count n=3 %}{{ n }} youth{% plural %}{{ n }} youths"
+        "{% endblocktranslate %}\n"
+        "{% blocktranslate trimmed with name=user.name %}\n  Hello {{ name }}\n"
+        "{% endblocktranslate %}\n",
+        encoding="utf-8",
+    )
+    (package / "static").mkdir()
+    (package / "static" / "not-a-template.html").write_text(
+        "{% translate 'ignored' %}", encoding="utf-8"
+    )
+    messages, skipped = i18n.extract_messages(package)
+    assert [(m.msgctxt, m.msgid, m.msgid_plural) for m in messages] == [
+        (None, "Log in", None),
+        ("month", "May", None),
+        (None, "%(n)s youth", "%(n)s youths"),
+        (None, "Hello %(name)s", None),
+    ]
+    assert messages[0].files == ["pkg/templates/app/page.html"]
+    assert skipped == []

@@ -5,9 +5,10 @@
     .venv/bin/python tools/i18n.py check     non-zero exit if anything is untranslated or stale
 
 User-visible text is written in English in the code, marked with `_()` / `gettext_lazy()` and
-friends, and shown in Norwegian bokmål (LANGUAGE_CODE "nb"). Django's `makemessages` and
+friends (in templates `{% translate %}` and `{% blocktranslate %}`), and shown in Norwegian bokmål (LANGUAGE_CODE "nb"). Django's `makemessages` and
 `compilemessages` need GNU gettext, which the machines do not have; this script does the same
-for Python sources with the standard `ast` module and polib (a dev dependency). Both the .po and
+for Python sources with the standard `ast` module, for templates with Django's own `templatize`
+(what `makemessages` feeds to xgettext), and polib (a dev dependency). Both the .po and
 the .mo are committed, so a running Veiviser needs neither.
 
 `extract` keeps existing translations, adds new strings untranslated and drops strings that are
@@ -18,9 +19,11 @@ module does not churn the catalogue; entries stay in source order.
 from __future__ import annotations
 
 import ast
+import io
 import re
 import sys
 import tempfile
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,14 +114,68 @@ def source_files(package: Path = PACKAGE) -> list[Path]:
     )
 
 
+TEMPLATE_SUFFIXES = {".html", ".txt"}
+
+
+def template_files(package: Path = PACKAGE) -> list[Path]:
+    return sorted(
+        path
+        for path in package.rglob("*")
+        if path.suffix in TEMPLATE_SUFFIXES and "templates" in path.relative_to(package).parts
+    )
+
+
+def _template_calls(source: str) -> list[ast.Call]:
+    """The gettext calls of a template, as Python call nodes.
+
+    Django's `templatize` turns a template into text that xgettext reads as Python: every
+    translatable string becomes a call such as ` gettext('text') ` or
+    ` npgettext('context', 'one', 'many', count) `, and everything else is blanked out with
+    letters. The calls are picked out of that text token by token and parsed on their own.
+    """
+    from django.utils.translation.template import templatize
+
+    # Without the indentation, which means nothing here and need not be consistent.
+    text = "\n".join(line.lstrip() for line in templatize(source).splitlines())
+    skip = {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER}
+    tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type not in skip]
+    calls = []
+    for index, token in enumerate(tokens[:-1]):
+        if token.type != tokenize.NAME or token.string not in GETTEXT_FUNCTIONS:
+            continue
+        if tokens[index + 1].string != "(":
+            continue
+        depth, end = 0, index + 1
+        for end in range(index + 1, len(tokens)):
+            depth += {"(": 1, ")": -1}.get(tokens[end].string, 0)
+            if depth == 0:
+                break
+        call_text = " ".join(t.string for t in tokens[index : end + 1])
+        node = ast.parse(call_text, mode="eval").body
+        assert isinstance(node, ast.Call)
+        node.lineno, node.col_offset = token.start
+        calls.append(node)
+    return calls
+
+
+def _python_calls(path: Path) -> list[ast.Call]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+
+
 def extract_messages(package: Path = PACKAGE) -> tuple[list[Message], list[Skipped]]:
-    """Every literal passed to a gettext function in the package, in source order."""
+    """Every literal passed to a gettext function in the package's Python sources, then in its
+    templates, in source order."""
     found: dict[tuple[str | None, str], Message] = {}
     skipped: list[Skipped] = []
-    for path in source_files(package):
+    sources = [(path, _python_calls) for path in source_files(package)]
+    sources += [
+        (path, lambda path: _template_calls(path.read_text(encoding="utf-8")))
+        for path in template_files(package)
+    ]
+    for path, find_calls in sources:
         relative = path.relative_to(package.parent).as_posix()
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+        calls = find_calls(path)
         for node in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):
             name = _function_name(node)
             if name not in GETTEXT_FUNCTIONS:

@@ -3,14 +3,14 @@
 Tenant first (a user sees only their own county), then role, then unit or own caseload
 (DOMAIN.md §1). Views, services and selectors ask here; nothing else decides access.
 
-| role | view | change | assign | register |
-|---|---|---|---|---|
-| advisor | own unit | own caseload and the unit's unassigned youths | – | own unit |
-| unit coordinator | own unit | own unit | own unit | own unit |
-| county leader | county | – | county | – |
-| office / statistics | county | county | county | county |
-| project worker | own caseload | own caseload | – | – |
-| administrator | – (users and settings, not youths) | – | – | – |
+| role | view | change | assign | register | confidential notes |
+|---|---|---|---|---|---|
+| advisor | own unit | own caseload and the unit's unassigned youths | – | own unit | own caseload |
+| unit coordinator | own unit | own unit | own unit | own unit | own unit |
+| county leader | county | – | county | – | – |
+| office / statistics | county | county | county | county | – |
+| project worker | own caseload | own caseload | – | – | own caseload |
+| administrator | – (users and settings, not youths) | – | – | – | – |
 
 `actor=None` is the system itself (an operator's command, a migration): it passes every check,
 as the operator already holds the database.
@@ -25,6 +25,7 @@ VIEW = "view"
 CHANGE = "change"
 ASSIGN = "assign"
 REGISTER = "register"
+CONFIDENTIAL = "confidential"  # read and write confidential (special-category) notes
 
 NOTHING, CASELOAD, CASELOAD_OR_UNASSIGNED, UNIT, COUNTY = (
     "nothing",
@@ -35,12 +36,48 @@ NOTHING, CASELOAD, CASELOAD_OR_UNASSIGNED, UNIT, COUNTY = (
 )
 
 SCOPES: dict[str, dict[str, str]] = {
-    Role.ADVISOR: {VIEW: UNIT, CHANGE: CASELOAD_OR_UNASSIGNED, ASSIGN: NOTHING, REGISTER: UNIT},
-    Role.UNIT_COORDINATOR: {VIEW: UNIT, CHANGE: UNIT, ASSIGN: UNIT, REGISTER: UNIT},
-    Role.COUNTY_LEADER: {VIEW: COUNTY, CHANGE: NOTHING, ASSIGN: COUNTY, REGISTER: NOTHING},
-    Role.OFFICE: {VIEW: COUNTY, CHANGE: COUNTY, ASSIGN: COUNTY, REGISTER: COUNTY},
-    Role.PROJECT_WORKER: {VIEW: CASELOAD, CHANGE: CASELOAD, ASSIGN: NOTHING, REGISTER: NOTHING},
-    Role.ADMINISTRATOR: {VIEW: NOTHING, CHANGE: NOTHING, ASSIGN: NOTHING, REGISTER: NOTHING},
+    Role.ADVISOR: {
+        VIEW: UNIT,
+        CHANGE: CASELOAD_OR_UNASSIGNED,
+        ASSIGN: NOTHING,
+        REGISTER: UNIT,
+        CONFIDENTIAL: CASELOAD,
+    },
+    Role.UNIT_COORDINATOR: {
+        VIEW: UNIT,
+        CHANGE: UNIT,
+        ASSIGN: UNIT,
+        REGISTER: UNIT,
+        CONFIDENTIAL: UNIT,
+    },
+    Role.COUNTY_LEADER: {
+        VIEW: COUNTY,
+        CHANGE: NOTHING,
+        ASSIGN: COUNTY,
+        REGISTER: NOTHING,
+        CONFIDENTIAL: NOTHING,
+    },
+    Role.OFFICE: {
+        VIEW: COUNTY,
+        CHANGE: COUNTY,
+        ASSIGN: COUNTY,
+        REGISTER: COUNTY,
+        CONFIDENTIAL: NOTHING,
+    },
+    Role.PROJECT_WORKER: {
+        VIEW: CASELOAD,
+        CHANGE: CASELOAD,
+        ASSIGN: NOTHING,
+        REGISTER: NOTHING,
+        CONFIDENTIAL: CASELOAD,
+    },
+    Role.ADMINISTRATOR: {
+        VIEW: NOTHING,
+        CHANGE: NOTHING,
+        ASSIGN: NOTHING,
+        REGISTER: NOTHING,
+        CONFIDENTIAL: NOTHING,
+    },
 }
 
 

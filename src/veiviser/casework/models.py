@@ -76,3 +76,70 @@ def establishes_contact(outcome: str) -> bool:
     (illness, prison), a guardian gave an account. Letters, SMS or e-mail with no reply are not
     contact (Udir kodeverk, OTUK; DOMAIN.md §4)."""
     return outcome in (Outcome.REACHED, Outcome.GUARDIAN)
+
+
+class WorkingList(models.Model):
+    """A named, saved filter of the worklist ("no contact for 30 days", "new this week"),
+    private to its owner or shared with the owner's unit."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="working_lists",
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("filter"), max_length=1000, blank=True)
+    shared = models.BooleanField(_("shared with the unit"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="workinglist_unique_name")
+        ]
+        verbose_name = _("working list")
+        verbose_name_plural = _("working lists")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Note(models.Model):
+    """A free-text note on a youth's registration. Confidential notes hold special-category
+    information (health, drug use, child welfare; GDPR art. 9) and are shown only to those the
+    access policy lets read them (`policy.CONFIDENTIAL`)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="notes", verbose_name=_("registration")
+    )
+    text = models.TextField(_("note"))
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_(
+            "Health, drug use, child welfare or other sensitive information: only the youth's "
+            "advisor and the unit coordinator can read it."
+        ),
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d}"
+
+    @property
+    def county_number(self) -> str:
+        return self.county.number

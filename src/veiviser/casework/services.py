@@ -6,7 +6,7 @@ from django.db import transaction
 
 from veiviser import policy
 from veiviser.audit import services as audit
-from veiviser.casework.models import Channel, Contact, Outcome
+from veiviser.casework.models import Channel, Contact, Note, Outcome, WorkingList
 from veiviser.problems import Problem, require_none
 from veiviser.registry.models import Registration
 
@@ -47,3 +47,54 @@ def contact_record(
             data={"registration": registration.pk, "outcome": outcome},
         )
     return contact
+
+
+def working_list_save(*, actor, name: str, query: str, shared: bool) -> WorkingList:
+    """Save the worklist's current filter under `name` (replacing the actor's list of that
+    name). The query string is kept without its page number."""
+    from urllib.parse import parse_qsl, urlencode
+
+    name = name.strip()
+    if not name:
+        require_none([Problem("name", "a working list needs a name")])
+    query = urlencode([(k, v) for k, v in parse_qsl(query) if k not in ("page", "list")])
+    with transaction.atomic():
+        working_list, _ = WorkingList.objects.update_or_create(
+            owner=actor, name=name, defaults={"query": query, "shared": shared}
+        )
+        audit.log(actor, "casework.working_list.saved", working_list, county=actor.county.number)
+    return working_list
+
+
+def working_list_delete(*, actor, working_list: WorkingList) -> None:
+    if working_list.owner_id != actor.pk:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("only the owner can delete a working list")
+    with transaction.atomic():
+        audit.log(actor, "casework.working_list.deleted", working_list, county=actor.county.number)
+        working_list.delete()
+
+
+def note_add(*, actor, registration: Registration, text: str, confidential: bool) -> Note:
+    """Write a note on the registration; confidential notes need the right to read them."""
+    policy.require(actor, policy.CHANGE, registration)
+    if confidential:
+        policy.require(actor, policy.CONFIDENTIAL, registration)
+    if not text.strip():
+        require_none([Problem("text", "the note is empty")])
+    with transaction.atomic():
+        note = Note.objects.create(
+            county_id=registration.county_id,
+            registration=registration,
+            text=text.strip(),
+            confidential=confidential,
+            created_by=actor,
+        )
+        audit.log(
+            actor,
+            "casework.note.added",
+            note,
+            data={"registration": registration.pk, "confidential": confidential},
+        )
+    return note

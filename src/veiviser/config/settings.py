@@ -51,14 +51,21 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "veiviser.audit",
+    "veiviser.accounts",
     "veiviser.codes",
     "veiviser.organisation",
     "veiviser.people",
     "veiviser.registry",
+    "veiviser.casework",
     "veiviser.exchange",
     "veiviser.statistics",
     "veiviser.demo",
+    "veiviser.web",
 ]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:worklist"
+LOGOUT_REDIRECT_URL = "login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

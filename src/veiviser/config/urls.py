@@ -1,11 +1,13 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+
+from veiviser.web.auth import auth_urlpatterns
 
 admin.site.site_header = "Veiviser"
 admin.site.site_title = "Veiviser"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", include("veiviser.web.urls")),
+    path("", include(auth_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,16 @@ class County(models.Model):
     name = models.CharField(_("name"), max_length=100)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # The small-number rule of published statistics (DOMAIN.md §8, docs/statistics.md): a cell
+    # with 0 < value < threshold is hidden; 0 is shown, as SSB and Udir do.
+    suppression_threshold = models.PositiveSmallIntegerField(
+        _("suppression threshold"),
+        default=5,
+        help_text=_(
+            "In published tables, counts above 0 and below this number are hidden, and so are "
+            "the cells that would reveal them."
+        ),
+    )
 
     class Meta:
         ordering = ["number"]

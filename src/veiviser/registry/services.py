@@ -190,3 +190,85 @@ def registration_assign(*, actor, registration: Registration, advisor) -> bool:
             data={"from": previous, "to": advisor.pk if advisor else None},
         )
     return True
+
+
+def youth_register(
+    *,
+    actor,
+    county,
+    fnr: str | None,
+    birth_date: date,
+    given_name: str,
+    family_name: str,
+    municipality: str,
+    school_year: int,
+    registered_on: date,
+    reason: str,
+    source: str,
+    confirm_duplicate: bool = False,
+    **contact,
+) -> Registration:
+    """The intake (tilmelding) of a youth: find the person by identity number or create them,
+    then register them for the school year, in one transaction. The responsible unit follows
+    the home municipality (DOMAIN.md §1). A person with the same name and birth date but no
+    matching number is a likely duplicate: registering needs `confirm_duplicate`."""
+    from django.db.models.functions import Lower
+
+    from veiviser.organisation.models import Municipality
+    from veiviser.people import services as people
+
+    fnr = fnr or None
+    mapping = Municipality.objects.filter(county=county, number=municipality).first()
+    if mapping is None:
+        require_none([Problem("municipality", "not a municipality of the county")])
+    unit = mapping.unit
+    if unit is None:
+        require_none([Problem("municipality", "no unit is responsible for this municipality")])
+    policy.require(actor, policy.REGISTER, unit)
+    person = Person.objects.filter(county=county, fnr=fnr).first() if fnr else None
+    if person is not None and person.birth_date != birth_date:
+        require_none(
+            [Problem("birth_date", "does not agree with the registered youth with this number")]
+        )
+    if person is None and not confirm_duplicate:
+        alike = (
+            Person.objects.annotate(g=Lower("given_name"), f=Lower("family_name"))
+            .filter(
+                county=county,
+                birth_date=birth_date,
+                g=given_name.strip().lower(),
+                f=family_name.strip().lower(),
+            )
+            .exists()
+        )
+        if alike:
+            require_none(
+                [
+                    Problem(
+                        "confirm_duplicate",
+                        "a youth with the same name and birth date is already registered; "
+                        "check that this is another person",
+                    )
+                ]
+            )
+    with transaction.atomic():
+        if person is None:
+            person = people.person_create(
+                actor=actor,
+                county=county,
+                fnr=fnr,
+                birth_date=birth_date,
+                given_name=given_name.strip(),
+                family_name=family_name.strip(),
+                municipality=municipality,
+                **contact,
+            )
+        return registration_create(
+            actor=actor,
+            person=person,
+            school_year=school_year,
+            registered_on=registered_on,
+            reason=reason,
+            source=source,
+            unit=unit,
+        )

@@ -42,16 +42,27 @@ class CountingDateTables:
     table2: dict[str, int]
 
 
-def tables_at(
-    kv: Kodeverk, *, county: str, school_year: int, on: date, known_at: datetime | None = None
-) -> CountingDateTables:
-    start, end = school_year_bounds(school_year)
-    if not start <= on <= end:
-        raise DateOutsideSchoolYear(
-            f"{on.isoformat()} is outside school year {school_year_label(school_year)} "
-            f"({start.isoformat()} – {end.isoformat()})"
-        )
-    known = Q() if known_at is None else Q(recorded_at__lte=known_at)
+def known_filter(known_at: datetime | None, prefix: str = "") -> Q:
+    """Records known at K: recorded_at ≤ K (inclusive); everything when K is None."""
+    return Q() if known_at is None else Q(**{f"{prefix}recorded_at__lte": known_at})
+
+
+def main_group_codes(kv: Kodeverk, school_year: int) -> dict[int, list[str]]:
+    """The status codes of each main group (1–5) valid in `school_year`, from the kodeverk."""
+    codes_by_group: dict[int, list[str]] = {g: [] for g in range(1, 6)}
+    for code in kv.status_codes:
+        group = kv.status_main_group(code, school_year)
+        if group is not None:
+            codes_by_group.setdefault(group, []).append(code)
+    return codes_by_group
+
+
+def annotate_reading(queryset, *, on: date, known_at: datetime | None):
+    """Registrations annotated with their reading at D as known at K (EXCHANGE.md §2):
+    `status_now` (the status fact with the greatest valid_from ≤ D, ties: greatest recorded_at,
+    among those recorded ≤ K; OTUK without one), `reason_now` (likewise, else the registration's
+    own reason) and `birth_year` (the person's current birth date)."""
+    known = known_filter(known_at)
     status = (
         StatusFact.objects.filter(known, registration=OuterRef("pk"), valid_from__lte=on)
         .order_by("-valid_from", "-recorded_at")
@@ -62,24 +73,61 @@ def tables_at(
         .order_by("-valid_from", "-recorded_at")
         .values("reason")[:1]
     )
-    min_age, max_age = kv.age_limit(school_year)
-    registrations = Registration.objects.filter(
-        known,
-        county__number=county,
-        school_year=school_year,
-        registered_on__lte=on,
-    ).annotate(
+    return queryset.annotate(
         status_now=Coalesce(Subquery(status), Value(DEFAULT_STATUS)),
         reason_now=Coalesce(Subquery(reason), "reason"),
         birth_year=ExtractYear("person__birth_date", output_field=IntegerField()),
     )
-    codes_by_group: dict[int, list[str]] = {g: [] for g in range(1, 6)}
-    for code in kv.status_codes:
-        group = kv.status_main_group(code, school_year)
-        if group is not None:
-            codes_by_group[group].append(code)
-    # Age = year of D − birth year; inside the limit ⇔ D.year − max ≤ birth year ≤ D.year − min.
-    inside_age = Q(birth_year__gte=on.year - max_age, birth_year__lte=on.year - min_age)
+
+
+def registrations_of_year(*, county: str, school_year: int, known_at: datetime | None):
+    """The county's registrations of the school year as known at K (not annotated)."""
+    return Registration.objects.filter(
+        known_filter(known_at), county__number=county, school_year=school_year
+    )
+
+
+def registrations_at(*, county: str, school_year: int, on: date, known_at: datetime | None = None):
+    """The registrations registered at D (registered_on ≤ D) as known at K, annotated with
+    `annotate_reading`. D must lie in the school year (the caller checks)."""
+    return annotate_reading(
+        registrations_of_year(county=county, school_year=school_year, known_at=known_at).filter(
+            registered_on__lte=on
+        ),
+        on=on,
+        known_at=known_at,
+    )
+
+
+def inside_age_q(kv: Kodeverk, *, school_year: int, on: date) -> Q:
+    """On `annotate_reading`'s rows: inside the school year's age limit at D. Age = year of
+    D − birth year, so inside ⇔ D.year − max ≤ birth year ≤ D.year − min."""
+    min_age, max_age = kv.age_limit(school_year)
+    return Q(birth_year__gte=on.year - max_age, birth_year__lte=on.year - min_age)
+
+
+def target_group_q(kv: Kodeverk, *, school_year: int, on: date) -> Q:
+    """On `annotate_reading`'s rows: in the target group at D (status in main groups 1–4 and
+    inside the age limit, DOMAIN.md §5)."""
+    codes_by_group = main_group_codes(kv, school_year)
+    groups_1_4 = [c for g in sorted(kv.target_main_groups) for c in codes_by_group.get(g, [])]
+    return Q(status_now__in=groups_1_4) & inside_age_q(kv, school_year=school_year, on=on)
+
+
+def tables_at(
+    kv: Kodeverk, *, county: str, school_year: int, on: date, known_at: datetime | None = None
+) -> CountingDateTables:
+    start, end = school_year_bounds(school_year)
+    if not start <= on <= end:
+        raise DateOutsideSchoolYear(
+            f"{on.isoformat()} is outside school year {school_year_label(school_year)} "
+            f"({start.isoformat()} – {end.isoformat()})"
+        )
+    registrations = registrations_at(
+        county=county, school_year=school_year, on=on, known_at=known_at
+    )
+    codes_by_group = main_group_codes(kv, school_year)
+    inside_age = inside_age_q(kv, school_year=school_year, on=on)
     groups_1_4 = Q(status_now__in=[c for g in kv.target_main_groups for c in codes_by_group[g]])
     aggregates = {
         f"reason_{key}": Count("pk", filter=Q(reason_now=key))

@@ -1,16 +1,23 @@
 import sys
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from veiviser.casework import services as casework
+from veiviser.casework.models import Channel, Outcome
 from veiviser.demo import generator
 from veiviser.exchange.importer import ImportFailed, import_lines
 from veiviser.organisation import services as organisation
-from veiviser.organisation.models import County, Role
+from veiviser.organisation.models import County, Role, User
 from veiviser.people.models import Person
+from veiviser.registry import services as registry
+from veiviser.registry.models import Registration
 
 MAX_ERRORS_SHOWN = 20
+UNASSIGNED_PER_UNIT = 12
 
 
 class Command(BaseCommand):
@@ -72,6 +79,8 @@ class Command(BaseCommand):
                         actor=None, county=county, number=number, name=name
                     )
                 users = self.create_staff(county)
+                self.assign_caseloads(county)
+                contacts = self.record_contacts(county)
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -87,6 +96,7 @@ class Command(BaseCommand):
             f"{created['registration']} registrations, {created['reason']} reason facts, "
             f"{created['status']} status facts."
         )
+        self.stdout.write(f"Contacts recorded in the latest school year: {contacts}.")
         self.stdout.write(f"Staff users (password for all: {generator.DEMO_PASSWORD}):")
         for user in users:
             where = f", {user.unit.name}" if user.unit else ""
@@ -116,3 +126,53 @@ class Command(BaseCommand):
             )
             for staff in generator.STAFF
         ]
+
+    def assign_caseloads(self, county: County) -> None:
+        """Share each unit's registrations among its advisors, leaving the newest registrations
+        of the latest school year unassigned for the unit coordinator's list."""
+        latest = max(generator.SCHOOL_YEARS)
+        for unit in county.units.all():
+            advisors = list(User.objects.filter(unit=unit, role=Role.ADVISOR).order_by("username"))
+            registrations = Registration.objects.filter(unit=unit).order_by(
+                "school_year", "registered_on", "key"
+            )
+            newest = set(
+                registrations.filter(school_year=latest)
+                .order_by("-registered_on", "-key")
+                .values_list("pk", flat=True)[:UNASSIGNED_PER_UNIT]
+            )
+            for n, registration in enumerate(registrations):
+                if registration.pk in newest or not advisors:
+                    continue
+                registry.registration_assign(
+                    actor=None, registration=registration, advisor=advisors[n % len(advisors)]
+                )
+
+    def record_contacts(self, county: County) -> int:
+        """The contacts behind the status histories of the latest school year: the conversation
+        that established contact (the first status after OTUK), and an unanswered SMS for
+        youths still OTUK."""
+        latest = max(generator.SCHOOL_YEARS)
+        count = 0
+        registrations = Registration.objects.filter(county=county, school_year=latest)
+        for registration in registrations.prefetch_related("status_facts").select_related(
+            "advisor"
+        ):
+            facts = sorted(
+                (f for f in registration.status_facts.all() if f.code != "OTUK"),
+                key=lambda f: (f.valid_from, f.recorded_at),
+            )
+            when = datetime.combine(
+                facts[0].valid_from if facts else registration.registered_on,
+                time(10, 0),
+                tzinfo=ZoneInfo("Europe/Oslo"),
+            )
+            casework.contact_record(
+                actor=None,
+                registration=registration,
+                at=when if facts else when + timedelta(days=3),
+                channel=Channel.PHONE if facts else Channel.SMS,
+                outcome=Outcome.REACHED if facts else Outcome.NO_ANSWER,
+            )
+            count += 1
+        return count

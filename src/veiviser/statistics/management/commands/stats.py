@@ -1,10 +1,14 @@
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from veiviser.codes.selectors import kodeverk
 from veiviser.organisation.models import County
+from veiviser.statistics import exports
+from veiviser.statistics.counts import REPORTS, report_document
+from veiviser.statistics.suppression import suppress_document
 from veiviser.statistics.tables import DateOutsideSchoolYear, statistics_document
 
 
@@ -33,7 +37,9 @@ class Command(BaseCommand):
         "Print Table 1 (registered youths by reason) and Table 2 (by status main group, target "
         "group) for a county and school year: at the school year's three counting dates, or at "
         "--date; as the data are known now, or as they were known at --known-at. "
-        "The JSON is the documented contract of docs/statistics.md."
+        "The JSON is the documented contract of docs/statistics.md. --format csv|xlsx gives the "
+        "same numbers for a spreadsheet; --suppress hides small numbers; --report NAME gives "
+        "one of the other counts of the annual report instead of the tables."
     )
 
     def add_arguments(self, parser):
@@ -50,22 +56,83 @@ class Command(BaseCommand):
             help="count only what had been recorded by this instant "
             "(ISO 8601 with offset, e.g. 2024-06-20T00:00:00+02:00)",
         )
-        parser.add_argument("--format", choices=["json"], default="json", help="output format")
+        parser.add_argument(
+            "--format",
+            choices=["json", "csv", "xlsx"],
+            default="json",
+            help="output format: json (the contract), csv (semicolons, UTF-8 with BOM, for "
+            "Excel) or xlsx (needs --output)",
+        )
+        parser.add_argument("--output", help="write to this file instead of standard output")
+        parser.add_argument(
+            "--suppress",
+            action="store_true",
+            help="apply the county's small-number rule: hide counts from 1 to the threshold − 1 "
+            "and every cell that would reveal one",
+        )
+        parser.add_argument(
+            "--report",
+            choices=REPORTS,
+            help="instead of Table 1 and 2, one of the other counts of the annual report "
+            "(docs/statistics.md): " + ", ".join(REPORTS),
+        )
 
     def handle(self, *args, **options):
-        if not County.objects.filter(number=options["county"]).exists():
+        county = County.objects.filter(number=options["county"]).first()
+        if county is None:
             raise CommandError(f"no county {options['county']!r} in this database")
+        output_format, output = options["format"], options["output"]
+        report = options["report"]
+        if output_format == "xlsx" and not output:
+            raise CommandError("--format xlsx writes a file: give --output FILE.xlsx")
+        if report and output_format == "xlsx":
+            raise CommandError("--report gives json or csv, not xlsx")
+        if report and options["date"]:
+            raise CommandError("--report counts at the school year's own dates: drop --date")
+        if report and options["suppress"]:
+            raise CommandError("--suppress applies to Table 1 and 2 only, not to --report yet")
         on = _date(options["date"]) if options["date"] else None
         known_at = _instant(options["known_at"]) if options["known_at"] else None
         try:
-            document = statistics_document(
-                kodeverk(),
-                county=options["county"],
-                school_year=options["school_year"],
-                on=on,
-                known_at=known_at,
-                known_at_text=options["known_at"],
-            )
+            if report:
+                document = report_document(
+                    kodeverk(),
+                    report=report,
+                    county=county.number,
+                    school_year=options["school_year"],
+                    known_at=known_at,
+                    known_at_text=options["known_at"],
+                )
+            else:
+                document = statistics_document(
+                    kodeverk(),
+                    county=county.number,
+                    school_year=options["school_year"],
+                    on=on,
+                    known_at=known_at,
+                    known_at_text=options["known_at"],
+                )
         except (DateOutsideSchoolYear, LookupError) as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(json.dumps(document, ensure_ascii=False))
+        if options["suppress"]:
+            document = suppress_document(document, county.suppression_threshold)
+
+        if output_format == "xlsx":
+            exports.write_xlsx(
+                document,
+                output,
+                county_name=county.name,
+                threshold=county.suppression_threshold,
+            )
+            return
+        if output_format == "csv":
+            header, rows = (exports.report_rows if report else exports.table_rows)(document)
+            text = exports.write_csv(header, rows)
+        else:
+            text = json.dumps(document, ensure_ascii=False)
+        if output:
+            # newline="": the CSV writer already ends its lines with CRLF.
+            with Path(output).open("w", encoding="utf-8", newline="") as file:
+                file.write(text if output_format == "csv" else text + "\n")
+        else:
+            self.stdout.write(text, ending="" if output_format == "csv" else "\n")

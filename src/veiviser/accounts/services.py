@@ -1,0 +1,93 @@
+"""Login attempts and the lockout that stops password guessing.
+
+A username is locked while it has `USERNAME_LIMIT` failed attempts within the last
+`WINDOW` (counted since its last successful login); a client address while it has
+`ADDRESS_LIMIT` failed attempts within the window, whatever the usernames. Attempts refused
+because of a lock count as failures too, so guessing faster than the limit keeps the lock on,
+and nobody gets more than `USERNAME_LIMIT` tries at a password per window. The check runs before the password is checked, and a locked login gets the same
+answer as a wrong password: the page never tells whether a username exists or is locked.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from veiviser.accounts.models import LoginAttempt
+from veiviser.audit import services as audit
+
+WINDOW = timedelta(minutes=15)
+USERNAME_LIMIT = 5
+ADDRESS_LIMIT = 20
+# LoginAttempt.username and the user model's username have this length.
+USERNAME_MAX_LENGTH = 150
+
+
+def _clean(username: str) -> str:
+    return username[:USERNAME_MAX_LENGTH]
+
+
+def is_locked(username: str, address: str, *, now: datetime | None = None) -> bool:
+    """Whether a login as `username` from `address` must be refused without checking the
+    password (the rule in the module docstring)."""
+    now = now or timezone.now()
+    since = now - WINDOW
+    username = _clean(username)
+    last_success = (
+        LoginAttempt.objects.filter(username=username, succeeded=True, at__gt=since)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    failures = LoginAttempt.objects.filter(
+        username=username, succeeded=False, at__gt=last_success or since
+    )
+    if failures.count() >= USERNAME_LIMIT:
+        return True
+    if not address:
+        return False
+    return (
+        LoginAttempt.objects.filter(address=address, succeeded=False, at__gt=since).count()
+        >= ADDRESS_LIMIT
+    )
+
+
+def login_succeeded(*, user, username: str, address: str) -> LoginAttempt:
+    """Record a successful login by `user` (audit: accounts.login.succeeded)."""
+    with transaction.atomic():
+        attempt = LoginAttempt.objects.create(
+            username=_clean(username), address=address, at=timezone.now(), succeeded=True
+        )
+        audit.log(
+            user,
+            "accounts.login.succeeded",
+            user,
+            data={"username": attempt.username, "address": address},
+        )
+    return attempt
+
+
+def logout_recorded(*, user) -> None:
+    """Record that `user` logged out (audit: accounts.logout)."""
+    audit.log(user, "accounts.logout", user, data={"username": user.get_username()})
+
+
+def login_failed(*, username: str, address: str) -> LoginAttempt:
+    """Record a login refused for a wrong username or password (accounts.login.failed).
+    The password itself is never recorded."""
+    return _failure(username, address, "accounts.login.failed")
+
+
+def login_refused_locked(*, username: str, address: str) -> LoginAttempt:
+    """Record a login refused because the username or the address is locked
+    (accounts.login.locked); it counts as a failure and so prolongs the lock."""
+    return _failure(username, address, "accounts.login.locked")
+
+
+def _failure(username: str, address: str, action: str) -> LoginAttempt:
+    with transaction.atomic():
+        attempt = LoginAttempt.objects.create(
+            username=_clean(username), address=address, at=timezone.now(), succeeded=False
+        )
+        audit.log(None, action, data={"username": attempt.username, "address": address})
+    return attempt

@@ -1,0 +1,199 @@
+"""Forms of the staff web app. They check shape only; the rules live in the services, whose
+problems are put back on the fields (`add_problems`)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from veiviser.casework.models import Channel, Outcome
+from veiviser.codes.models import ReasonGroup, StatusCode
+from veiviser.organisation.models import Municipality, Role, Unit, User
+from veiviser.problems import ValidationFailed
+from veiviser.registry.models import Source
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kw):
+        super().__init__(format="%Y-%m-%d", **kw)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kw):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kw)
+
+
+def add_problems(form: forms.Form, failed: ValidationFailed, fields: dict[str, str] | None = None):
+    """Show a service's problems on the form's fields (or on the form when no field fits)."""
+    fields = fields or {}
+    for problem in failed.problems:
+        name = fields.get(problem.field, problem.field)
+        form.add_error(name if name in form.fields else None, problem.reason)
+
+
+def reason_choices():
+    return [(g.key, g.name) for g in ReasonGroup.objects.order_by("order")]
+
+
+class WorklistFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or national identity number"), required=False)
+    school_year = forms.TypedChoiceField(label=_("School year"), coerce=int, required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    group = forms.TypedChoiceField(label=_("Status main group"), coerce=int, required=False)
+    reason = forms.ChoiceField(label=_("Reason group"), required=False)
+    min_age = forms.IntegerField(label=_("Age from"), min_value=10, max_value=40, required=False)
+    max_age = forms.IntegerField(label=_("Age to"), min_value=10, max_value=40, required=False)
+    no_contact_days = forms.IntegerField(
+        label=_("No contact for at least (days)"), min_value=0, max_value=3650, required=False
+    )
+    new_days = forms.IntegerField(
+        label=_("Registered in the last (days)"), min_value=0, max_value=3650, required=False
+    )
+
+    def __init__(self, *args, user, years, groups, **kw):
+        super().__init__(*args, **kw)
+        self.fields["school_year"].choices = [(y, f"{y}/{(y + 1) % 100:02d}") for y in years]
+        self.fields["unit"].queryset = Unit.objects.filter(county_id=user.county_id)
+        self.fields["group"].choices = [("", _("All"))] + [(g.number, str(g)) for g in groups]
+        self.fields["reason"].choices = [("", _("All")), *reason_choices()]
+
+
+class ContactForm(forms.Form):
+    at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was said and agreed. No health or child-welfare details here."),
+    )
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class StatusForm(forms.Form):
+    code = forms.ChoiceField(label=_("Status code"))
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        widget=DateInput(),
+        help_text=_(
+            "The date the status became true for the youth. To correct a status, give the "
+            "same date as the status you are correcting."
+        ),
+    )
+
+    def __init__(self, *args, school_year: int, **kw):
+        super().__init__(*args, **kw)
+        codes = StatusCode.objects.valid_in(school_year).select_related("main_group")
+        self.fields["code"].choices = [
+            (c.code, f"{c.code} – {c.name} ({c.main_group.number})") for c in codes
+        ]
+        self.fields["valid_from"].initial = timezone.localdate()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason group"))
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.fields["reason"].choices = reason_choices()
+        self.fields["valid_from"].initial = timezone.localdate()
+
+
+def advisors_of(county_id: int, unit_id: int | None = None):
+    qs = User.objects.filter(
+        county_id=county_id,
+        is_active=True,
+        role__in=[Role.ADVISOR, Role.UNIT_COORDINATOR, Role.PROJECT_WORKER],
+    ).order_by("first_name", "last_name")
+    return qs.filter(unit_id=unit_id) if unit_id else qs
+
+
+class AdvisorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name() or obj.username
+        return f"{name} ({obj.unit})" if obj.unit_id else name
+
+
+class AssignForm(forms.Form):
+    advisor = AdvisorChoiceField(
+        label=_("Advisor"), queryset=User.objects.none(), required=False, empty_label=_("None")
+    )
+
+    def __init__(self, *args, county_id: int, unit_id: int | None = None, **kw):
+        super().__init__(*args, **kw)
+        self.fields["advisor"].queryset = advisors_of(county_id, unit_id)
+
+
+class BulkAssignForm(AssignForm):
+    registrations = forms.TypedMultipleChoiceField(
+        label=_("Youths"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, choices, **kw):
+        super().__init__(*args, **kw)
+        self.fields["registrations"].choices = choices
+        self.fields["advisor"].required = True
+
+
+class RegisterForm(forms.Form):
+    fnr = forms.CharField(
+        label=_("National identity number"),
+        required=False,
+        max_length=13,
+        help_text=_("Fødselsnummer or D-number, 11 digits. Leave empty if the youth has none."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    municipality = forms.ChoiceField(label=_("Home municipality"))
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    reason = forms.ChoiceField(label=_("Reason group"))
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    registered_on = forms.DateField(label=_("Registered on"), widget=DateInput())
+    confirm_duplicate = forms.BooleanField(
+        label=_("This is a different youth: register anyway"), required=False
+    )
+
+    def __init__(self, *args, county_id: int, **kw):
+        super().__init__(*args, **kw)
+        municipalities = Municipality.objects.filter(county_id=county_id).select_related("unit")
+        self.fields["municipality"].choices = [("", "")] + [
+            (m.number, f"{m.number} {m.name}".strip()) for m in municipalities
+        ]
+        self.fields["reason"].choices = reason_choices()
+        self.fields["registered_on"].initial = timezone.localdate()
+
+    def clean_fnr(self):
+        return self.cleaned_data["fnr"].replace(" ", "").replace("-", "")
+
+
+class WorkingListForm(forms.Form):
+    name = forms.CharField(label=_("Name of the working list"), max_length=100)
+    shared = forms.BooleanField(label=_("Share with my unit"), required=False)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
+    confidential = forms.BooleanField(
+        label=_("Confidential (health, drug use, child welfare …)"),
+        required=False,
+        help_text=_("Only the youth's advisor and the unit coordinator can read it."),
+    )
+
+    def __init__(self, *args, confidential_allowed: bool, **kw):
+        super().__init__(*args, **kw)
+        if not confidential_allowed:
+            del self.fields["confidential"]

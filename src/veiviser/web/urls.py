@@ -1,0 +1,24 @@
+from django.urls import path
+
+from veiviser.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ungdommer/", views.worklist_view, name="worklist"),
+    path("arbeidslister/", views.working_list_save_view, name="working-list-save"),
+    path(
+        "arbeidslister/<int:pk>/slett/",
+        views.working_list_delete_view,
+        name="working-list-delete",
+    ),
+    path("fordeling/", views.coordinator_view, name="coordinator"),
+    path("ungdom/ny/", views.register_view, name="register"),
+    path("ungdom/<int:pk>/", views.youth_view, name="youth"),
+    path("tilmelding/<int:pk>/kontakt/", views.contact_record_view, name="contact-record"),
+    path("tilmelding/<int:pk>/notat/", views.note_add_view, name="note-add"),
+    path("tilmelding/<int:pk>/status/", views.status_record_view, name="status-record"),
+    path("tilmelding/<int:pk>/arsak/", views.reason_record_view, name="reason-record"),
+    path("tilmelding/<int:pk>/tildel/", views.assign_view, name="assign"),
+]

@@ -1,0 +1,456 @@
+"""The staff web app: thin views over the selectors, services and the access policy."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from veiviser import policy
+from veiviser.audit import services as audit
+from veiviser.casework import services as casework
+from veiviser.casework.models import WorkingList
+from veiviser.casework.selectors import working_lists_for
+from veiviser.codes.models import MainGroup, ReasonGroup
+from veiviser.codes.selectors import kodeverk, school_year_of
+from veiviser.organisation.models import Role
+from veiviser.people.models import Person
+from veiviser.problems import ValidationFailed
+from veiviser.registry import rules
+from veiviser.registry import services as registry
+from veiviser.registry.models import Registration
+from veiviser.registry.selectors import WorklistFilter, registrations_for, worklist
+from veiviser.web import forms
+
+PAGE_SIZE = 50
+
+
+def _current_school_year() -> int:
+    return school_year_of(timezone.localdate())
+
+
+def _years(user) -> list[int]:
+    """The school years to choose from: those with registrations the user may see, and the
+    current one; the first is the default (the current year, or the latest with data when the
+    current year has none yet)."""
+    years = set(registrations_for(user).order_by().values_list("school_year", flat=True).distinct())
+    current = _current_school_year()
+    default = current if current in years or not years else max(years)
+    return [default, *sorted((years | {current}) - {default}, reverse=True)]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("web:worklist")
+
+
+def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: str):
+    user = request.user
+    kv = kodeverk()
+    groups = list(MainGroup.objects.all())
+    years = _years(user)
+    form = forms.WorklistFilterForm(request.GET or None, user=user, years=years, groups=groups)
+    data = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    f = WorklistFilter(
+        school_year=data.get("school_year") or years[0],
+        mine=mine,
+        unassigned=unassigned,
+        unit_id=data["unit"].pk if data.get("unit") else None,
+        main_group=data.get("group") or None,
+        reason=data.get("reason") or "",
+        search=data.get("q") or "",
+        min_age=data.get("min_age"),
+        max_age=data.get("max_age"),
+        no_contact_days=data.get("no_contact_days"),
+        registered_within_days=data.get("new_days"),
+    )
+    page = Paginator(worklist(user, kv, f, today=today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    group_names = {g.number: g.name for g in groups}
+    reason_names = dict(ReasonGroup.objects.values_list("key", "name"))
+    rows = []
+    for registration in page.object_list:
+        group = kv.status_main_group(registration.status_now, registration.school_year)
+        last = registration.last_contact_at
+        rows.append(
+            {
+                "registration": registration,
+                "person": registration.person,
+                "age": rules.age_at(today, registration.person.birth_date),
+                "status": registration.status_now,
+                "group": group,
+                "group_name": group_names.get(group, ""),
+                "reason_name": reason_names.get(registration.reason_now, registration.reason_now),
+                "days_registered": (today - registration.registered_on).days,
+                "last_contact": last,
+                "days_since_contact": (today - timezone.localdate(last)).days if last else None,
+            }
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "form": form,
+        "page_obj": page,
+        "rows": rows,
+        "querystring": query.urlencode(),
+        "school_year": f.school_year,
+    }
+
+
+@login_required
+def worklist_view(request: HttpRequest) -> HttpResponse:
+    """ "Mine ungdommer": the advisor's caseload; `?alle=1` shows every youth the user may see."""
+    everyone = request.GET.get("alle") == "1" or request.user.role in (
+        Role.COUNTY_LEADER,
+        Role.OFFICE,
+    )
+    context = _worklist_page(request, mine=not everyone, template="web/worklist.html")
+    context["everyone"] = everyone
+    context["working_lists"] = working_lists_for(request.user)
+    context["save_form"] = forms.WorkingListForm(initial={"query": request.GET.urlencode()})
+    return render(request, "web/worklist.html", context)
+
+
+@login_required
+@require_POST
+def working_list_save_view(request: HttpRequest) -> HttpResponse:
+    form = forms.WorkingListForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = casework.working_list_save(actor=request.user, **form.cleaned_data)
+        except ValidationFailed as failed:
+            messages.error(request, str(failed))
+        else:
+            messages.success(
+                request, _("The working list “%(name)s” was saved.") % {"name": saved.name}
+            )
+            return redirect(f"{reverse('web:worklist')}?{saved.query}")
+    else:
+        messages.error(request, _("Give the working list a name."))
+    return redirect(f"{reverse('web:worklist')}?{form.data.get('query', '')}")
+
+
+@login_required
+@require_POST
+def working_list_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    working_list = get_object_or_404(WorkingList, pk=pk, owner=request.user)
+    casework.working_list_delete(actor=request.user, working_list=working_list)
+    messages.success(request, _("The working list was deleted."))
+    return redirect("web:worklist")
+
+
+@login_required
+def coordinator_view(request: HttpRequest) -> HttpResponse:
+    """The unit coordinator's list of new, unassigned registrations, with assignment."""
+    user = request.user
+    if policy.scope(user, policy.ASSIGN) == policy.NOTHING:
+        raise PermissionDenied
+    context = _worklist_page(request, mine=False, unassigned=True, template="web/coordinator.html")
+    choices = [(row["registration"].pk, str(row["person"])) for row in context["rows"]]
+    assign_form = forms.BulkAssignForm(
+        request.POST or None,
+        choices=choices,
+        county_id=user.county_id,
+        unit_id=user.unit_id if policy.scope(user, policy.ASSIGN) == policy.UNIT else None,
+    )
+    if request.method == "POST" and assign_form.is_valid():
+        advisor = assign_form.cleaned_data["advisor"]
+        chosen = registrations_for(user, policy.ASSIGN).filter(
+            pk__in=assign_form.cleaned_data["registrations"]
+        )
+        with transaction.atomic():
+            count = sum(
+                registry.registration_assign(actor=user, registration=r, advisor=advisor)
+                for r in chosen
+            )
+        messages.success(
+            request,
+            _("%(count)d youths assigned to %(name)s.")
+            % {"count": count, "name": advisor.get_full_name() or advisor.username},
+        )
+        return redirect(request.get_full_path())
+    context["assign_form"] = assign_form
+    return render(request, "web/coordinator.html", context)
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _youth_context(request, person: Person) -> dict:
+    user = request.user
+    kv = kodeverk()
+    today = timezone.localdate()
+    registrations = (
+        registrations_for(user)
+        .filter(person=person)
+        .select_related("unit", "advisor", "recorded_by")
+        .prefetch_related(
+            "reason_facts__recorded_by",
+            "status_facts__recorded_by",
+            "contacts",
+            "notes__created_by",
+        )
+        .order_by("-school_year")
+    )
+    group_names = dict(MainGroup.objects.values_list("number", "name"))
+    reason_names = dict(ReasonGroup.objects.values_list("key", "name"))
+    entries = []
+    for registration in registrations:
+        facts = sorted(registration.status_facts.all(), key=lambda f: (f.valid_from, f.recorded_at))
+        latest_at = {}
+        for fact in facts:
+            latest_at[fact.valid_from] = fact.recorded_at
+        timeline = [
+            {
+                "fact": fact,
+                "group": kv.status_main_group(fact.code, registration.school_year),
+                "corrected": fact.recorded_at < latest_at[fact.valid_from],
+                "by": _name(fact.recorded_by),
+            }
+            for fact in reversed(facts)
+        ]
+        status = rules.value_at(
+            [rules.TimedValue(f.valid_from, f.recorded_at, f.code) for f in facts],
+            today,
+            None,
+            rules.DEFAULT_STATUS,
+        )
+        group = kv.status_main_group(status, registration.school_year)
+        can_change = policy.can(user, policy.CHANGE, registration)
+        can_confidential = policy.can(user, policy.CONFIDENTIAL, registration)
+        notes = [
+            n
+            for n in registration.notes.all()
+            if not n.confidential or can_confidential or n.created_by_id == user.pk
+        ]
+        reason = rules.value_at(
+            [
+                rules.TimedValue(f.valid_from, f.recorded_at, f.reason)
+                for f in registration.reason_facts.all()
+            ],
+            today,
+            None,
+            registration.reason,
+        )
+        entries.append(
+            {
+                "registration": registration,
+                "reason_name": reason_names.get(reason, reason),
+                "reason_names": reason_names,
+                "status": status,
+                "group": group,
+                "group_name": group_names.get(group, ""),
+                "timeline": timeline,
+                "reasons": sorted(
+                    registration.reason_facts.all(),
+                    key=lambda f: (f.valid_from, f.recorded_at),
+                    reverse=True,
+                ),
+                "contacts": list(registration.contacts.all()),
+                "notes": notes,
+                "hidden_notes": len(registration.notes.all()) - len(notes),
+                "note_form": forms.NoteForm(
+                    prefix=f"n{registration.pk}", confidential_allowed=can_confidential
+                )
+                if can_change
+                else None,
+                "can_change": can_change,
+                "can_assign": policy.can(user, policy.ASSIGN, registration),
+                "contact_form": forms.ContactForm(prefix=f"c{registration.pk}")
+                if can_change
+                else None,
+                "status_form": forms.StatusForm(
+                    prefix=f"s{registration.pk}", school_year=registration.school_year
+                )
+                if can_change
+                else None,
+                "reason_form": forms.ReasonForm(prefix=f"r{registration.pk}")
+                if can_change
+                else None,
+                "assign_form": forms.AssignForm(
+                    prefix=f"a{registration.pk}",
+                    county_id=registration.county_id,
+                    unit_id=registration.unit_id,
+                    initial={"advisor": registration.advisor_id},
+                ),
+            }
+        )
+    return {
+        "person": person,
+        "age": rules.age_at(today, person.birth_date),
+        "minor": rules.age_at(today, person.birth_date) < 18,
+        "guardians": list(person.guardians.all()),
+        "entries": entries,
+    }
+
+
+@login_required
+def youth_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    policy.require(request.user, policy.VIEW, person)
+    audit.log(request.user, "people.person.viewed", person)
+    return render(request, "web/youth.html", _youth_context(request, person))
+
+
+def _registration_for_change(request, pk: int) -> Registration:
+    registration = get_object_or_404(Registration.objects.select_related("person"), pk=pk)
+    policy.require(request.user, policy.VIEW, registration)
+    return registration
+
+
+def _back(registration: Registration):
+    return redirect("web:youth", pk=registration.person_id)
+
+
+def _action(request, registration, form, act, done_message):
+    """Run a youth-page action: on invalid input or refused rules, show the page again with
+    the form's errors in place."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationFailed as failed:
+            forms.add_problems(form, failed)
+        else:
+            messages.success(request, done_message)
+            return _back(registration)
+    context = _youth_context(request, registration.person)
+    for entry in context["entries"]:
+        if entry["registration"].pk == registration.pk:
+            for key in ("contact_form", "status_form", "reason_form", "assign_form", "note_form"):
+                if entry[key] is not None and entry[key].prefix == form.prefix:
+                    entry[key] = form
+    context["open_form"] = form.prefix
+    return render(request, "web/youth.html", context, status=400)
+
+
+@login_required
+@require_POST
+def contact_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for_change(request, pk)
+    form = forms.ContactForm(request.POST, prefix=f"c{registration.pk}")
+
+    def act(data):
+        contact = casework.contact_record(actor=request.user, registration=registration, **data)
+        status = rules.value_at(
+            [
+                rules.TimedValue(f.valid_from, f.recorded_at, f.code)
+                for f in registration.status_facts.all()
+            ],
+            timezone.localdate(),
+            None,
+            rules.DEFAULT_STATUS,
+        )
+        if contact.establishes_contact and status == rules.DEFAULT_STATUS:
+            messages.info(
+                request,
+                _(
+                    "Contact is established: the status is still OTUK. Change it below "
+                    "(usually to OTOV) with the date of this contact."
+                ),
+            )
+
+    return _action(request, registration, form, act, _("The contact was recorded."))
+
+
+@login_required
+@require_POST
+def note_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for_change(request, pk)
+    form = forms.NoteForm(
+        request.POST,
+        prefix=f"n{registration.pk}",
+        confidential_allowed=policy.can(request.user, policy.CONFIDENTIAL, registration),
+    )
+
+    def act(data):
+        casework.note_add(actor=request.user, registration=registration, **data)
+
+    return _action(request, registration, form, act, _("The note was saved."))
+
+
+@login_required
+@require_POST
+def status_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for_change(request, pk)
+    form = forms.StatusForm(
+        request.POST, prefix=f"s{registration.pk}", school_year=registration.school_year
+    )
+
+    def act(data):
+        registry.status_record(actor=request.user, registration=registration, **data)
+
+    return _action(request, registration, form, act, _("The status was recorded."))
+
+
+@login_required
+@require_POST
+def reason_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for_change(request, pk)
+    form = forms.ReasonForm(request.POST, prefix=f"r{registration.pk}")
+
+    def act(data):
+        registry.reason_record(actor=request.user, registration=registration, **data)
+
+    return _action(request, registration, form, act, _("The reason was recorded."))
+
+
+@login_required
+@require_POST
+def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for_change(request, pk)
+    form = forms.AssignForm(
+        request.POST,
+        prefix=f"a{registration.pk}",
+        county_id=registration.county_id,
+        unit_id=registration.unit_id,
+    )
+
+    def act(data):
+        registry.registration_assign(
+            actor=request.user, registration=registration, advisor=data["advisor"]
+        )
+
+    return _action(request, registration, form, act, _("The youth was reassigned."))
+
+
+@login_required
+def register_view(request: HttpRequest) -> HttpResponse:
+    """The intake form: register a youth for the current school year."""
+    user = request.user
+    if policy.scope(user, policy.REGISTER) == policy.NOTHING:
+        raise PermissionDenied
+    form = forms.RegisterForm(request.POST or None, county_id=user.county_id)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        registered_on = data.pop("registered_on")
+        try:
+            registration = registry.youth_register(
+                actor=user,
+                county=user.county,
+                school_year=school_year_of(registered_on),
+                registered_on=registered_on,
+                **data,
+            )
+        except ValidationFailed as failed:
+            forms.add_problems(form, failed, {"school_year": "registered_on"})
+        else:
+            messages.success(request, _("The youth was registered."))
+            return redirect("web:youth", pk=registration.person_id)
+    duplicate = "confirm_duplicate" in form.errors
+    return render(
+        request,
+        "web/register.html",
+        {"form": form, "duplicate": duplicate},
+        status=400 if form.errors else 200,
+    )
