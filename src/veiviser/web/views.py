@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from veiviser import policy
@@ -173,7 +174,11 @@ def coordinator_view(request: HttpRequest) -> HttpResponse:
             )
         messages.success(
             request,
-            _("%(count)d youths assigned to %(name)s.")
+            ngettext(
+                "%(count)d youth assigned to %(name)s.",
+                "%(count)d youths assigned to %(name)s.",
+                count,
+            )
             % {"count": count, "name": advisor.get_full_name() or advisor.username},
         )
         return redirect(request.get_full_path())

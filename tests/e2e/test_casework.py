@@ -1,0 +1,114 @@
+"""The advisor's and the coordinator's daily work in a real browser, with axe on every page:
+log in, find a youth, record a contact, change the status, assign from the coordinator list."""
+
+from datetime import date
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible, login
+from veiviser.casework.models import Contact
+from veiviser.organisation import services as organisation
+from veiviser.organisation.models import Role
+from veiviser.registry import services as registry
+from veiviser.registry.models import Registration, StatusFact
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "not-a-real-password-1"  # the advisor fixture's, tests/conftest.py
+
+
+@pytest.fixture
+def youths(make_person, tonsberg, advisor):
+    regs = []
+    for n, (given, family) in enumerate(
+        [("Emma", "Eksempel"), ("Jonas", "Prøvesen"), ("Ida", "Testdal")]
+    ):
+        person = make_person(birth_date=date(2006, 5, n + 1), given=given, family=family)
+        registration = registry.registration_create(
+            actor=None,
+            person=person,
+            school_year=2024,
+            registered_on=date(2024, 8, 20),
+            reason="not_applied",
+            unit=tonsberg,
+        )
+        if n < 2:
+            registry.registration_assign(actor=None, registration=registration, advisor=advisor)
+        regs.append(registration)
+    return regs
+
+
+@pytest.fixture
+def coordinator(vestfold, tonsberg):
+    return organisation.staff_user_create(
+        actor=None,
+        username="trine",
+        password=PASSWORD,
+        role=Role.UNIT_COORDINATOR,
+        county=vestfold,
+        unit=tonsberg,
+        first_name="Trine",
+        last_name="Koordinator",
+    )
+
+
+def test_advisor_finds_a_youth_records_contact_and_changes_status(page, advisor, youths):
+    login(page, "kari", PASSWORD)
+    page.goto("/ungdommer/?school_year=2024")
+    assert_accessible(page)
+    assert page.get_by_role("link", name="Eksempel, Emma").is_visible()
+    assert page.get_by_role("link", name="Testdal, Ida").count() == 0  # not in her caseload
+
+    page.get_by_label("Søk på navn, fødselsnummer eller D-nummer").fill("Prøvesen")
+    page.get_by_role("button", name="Vis").click()
+    page.get_by_role("link", name="Prøvesen, Jonas").click()
+    assert page.get_by_role("heading", name="Jonas Prøvesen").is_visible()
+    assert_accessible(page)
+
+    page.locator("summary", has_text="Registrer kontakt").click()
+    contact = page.locator("form[action$='/kontakt/']")
+    contact.get_by_label("Kontaktmåte").select_option("phone")
+    contact.get_by_label("Fikk tak i ungdommen: kontakt opprettet").check()
+    contact.get_by_label("Notat").fill("Avtalte møte neste uke.")
+    contact.get_by_role("button", name="Lagre kontakt").click()
+    assert page.get_by_text("Kontakten er registrert.").is_visible()
+    assert Contact.objects.get(registration=youths[1]).establishes_contact
+
+    page.locator("summary", has_text="Endre eller rett status").click()
+    status = page.locator("form[action$='/status/']")
+    status.get_by_label("Statuskode").select_option("OTOV")
+    status.get_by_label("Gyldig fra").fill("2024-09-02")
+    status.get_by_role("button", name="Lagre status").click()
+    assert page.get_by_text("Statusen er registrert.").is_visible()
+    assert StatusFact.objects.get(registration=youths[1]).code == "OTOV"
+    assert_accessible(page)
+
+
+def test_coordinator_assigns_a_new_registration(page, coordinator, advisor, youths):
+    login(page, "trine", PASSWORD)
+    page.goto("/fordeling/?school_year=2024")
+    assert_accessible(page)
+    page.get_by_label("Velg Ida Testdal").check()
+    page.get_by_label("Rådgiver").select_option(str(advisor.pk))
+    page.get_by_role("button", name="Fordel de valgte ungdommene").click()
+    assert (
+        page.get_by_text("1 ungdommer er tildelt").is_visible()
+        or Registration.objects.get(pk=youths[2].pk).advisor_id == advisor.pk
+    )
+    assert Registration.objects.get(pk=youths[2].pk).advisor == advisor
+
+
+def test_register_page_is_accessible(page, advisor, youths):
+    login(page, "kari", PASSWORD)
+    page.goto("/ungdom/ny/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Registrer").click()
+    assert page.get_by_role("alert").first.is_visible()
+    assert_accessible(page)
+
+
+def test_worklist_on_a_phone(page, advisor, youths):
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(page, "kari", PASSWORD)
+    page.goto("/ungdommer/?school_year=2024")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
