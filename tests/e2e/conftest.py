@@ -61,6 +61,14 @@ def page(browser, live_server, django_db_serialized_rollback):
     Each e2e test runs in a transaction-less database that is emptied afterwards; the serialized
     rollback puts the migrations' data (the kodeverk) back first.
     """
+    # The serialized rollback only restores what pytest-django serialized when it set up the
+    # test database, which depends on what else the run collected: load the kodeverk here so
+    # every e2e test starts with it, whatever ran before.
+    from django.apps import apps
+
+    from veiviser.codes import loader
+
+    loader.sync(lambda name: apps.get_model("codes", name), loader.read())
     context = browser.new_context(
         base_url=live_server.url, locale="nb-NO", viewport=VIEWPORT, timezone_id="Europe/Oslo"
     )
