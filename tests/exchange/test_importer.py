@@ -4,6 +4,7 @@ reported with file, line, field and reason, and nothing written."""
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from tests.conftest import synthetic_fnr
 from tests.exchange.files import HEADER, base_records, changed, lines
@@ -147,6 +148,19 @@ def test_every_error_is_reported_not_just_the_first():
 def test_error_names_file_line_field_and_reason():
     _, errors = errors_of(changed(base_records(), "s-1", code="OTXX"))
     assert str(errors[0]) == "test.jsonl:8: code: 'OTXX' is not an OT status code"
+
+
+def test_error_reasons_are_in_bokmal_field_names_in_the_format():
+    """The report is for county staff: the installation's language (bokmål), with the field
+    names of the exchange format."""
+    with translation.override("nb"):
+        _, errors = errors_of(changed(base_records(), "s-1", code="OTXX"))
+        assert str(errors[0]) == "test.jsonl:8: code: 'OTXX' er ikke en statuskode i OT"
+        _, errors = errors_of(changed(base_records(), "s-1", valid_from="2024-08-01"))
+        assert str(errors[0]) == (
+            "test.jsonl:8: valid_from: 2024-08-01 er utenfor tilmeldingens skoleår 2023/24 "
+            "(2023-08-01 – 2024-07-31)"
+        )
 
 
 def test_line_that_is_not_json():

@@ -7,6 +7,7 @@ stdnum's check-digit functions, so the suite never holds a real person's number.
 import datetime
 
 import pytest
+from django.utils import translation
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from stdnum.no.fodselsnummer import calc_check_digit1, calc_check_digit2
@@ -137,6 +138,16 @@ def test_changing_any_single_digit_breaks_the_check_digits(birth_date, individua
     mistyped = number[:position] + digit + number[position + 1 :]
     with pytest.raises(identity.IdentityError, match="check digits"):
         identity.parse(mistyped, allow_synthetic=True, today=TODAY)
+
+
+def test_the_reasons_are_in_bokmal_where_the_installation_speaks_it():
+    number = identity.synthetic_number(datetime.date(2006, 3, 14), 500)
+    mistyped = number[:-1] + str((int(number[-1]) + 1) % 10)
+    with translation.override("nb"):
+        with pytest.raises(identity.IdentityError, match=r"^har feil kontrollsiffer"):
+            identity.parse(mistyped, allow_synthetic=True, today=TODAY)
+        with pytest.raises(identity.IdentityError, match=r"^må ha 11 sifre$"):
+            identity.parse("1234", allow_synthetic=True, today=TODAY)
 
 
 @pytest.mark.parametrize("number", ["", "1234567890", "123456789012", "1234567890a", "abcdefghijk"])

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from tests.conftest import at
 from veiviser.audit.models import AuditEvent
@@ -73,6 +74,14 @@ def test_registration_create_refuses_registered_on_outside_the_school_year(regis
         register(school_year=2023, registered_on=date(2023, 7, 31))
     assert fields_of(excinfo) == ["registered_on"]
     assert "2023/24" in str(excinfo.value)
+
+
+def test_registration_create_explains_in_bokmal(register):
+    with translation.override("nb"), pytest.raises(ValidationFailed) as excinfo:
+        register(school_year=2023, registered_on=date(2023, 7, 31))
+    assert [p.reason for p in excinfo.value.problems] == [
+        "2023-07-31 er utenfor skoleåret 2023/24 (2023-08-01 – 2024-07-31)"
+    ]
 
 
 def test_registration_create_accepts_the_last_day_of_the_school_year(register):

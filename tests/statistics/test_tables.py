@@ -163,7 +163,7 @@ def test_stats_with_a_date_outside_the_school_year_is_an_error():
 
 def test_stats_known_at_must_have_an_offset():
     import_lines(lines(random_county(5, 2023, persons=2)), county="39", actor=None)
-    with pytest.raises(CommandError, match="offset"):
+    with pytest.raises(CommandError, match="er ikke et tidspunkt med avvik fra UTC"):
         call_command(
             "stats", "--county", "39", "--school-year", "2023", "--known-at", "2024-01-01T00:00"
         )

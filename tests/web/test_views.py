@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from tests.conftest import synthetic_fnr
 from veiviser.audit.models import AuditEvent
@@ -242,6 +243,18 @@ def test_register_refuses_a_bad_number(client, advisor, caseload):
     assert response.status_code == 400
     assert "fnr" in response.context["form"].errors
     assert not Person.objects.filter(family_name="Nyregistrert").exists()
+
+
+def test_register_explains_a_bad_number_in_bokmal(client, advisor, caseload):
+    client.force_login(advisor)
+    fnr = synthetic_fnr(date(2007, 4, 5))
+    bad = fnr[:-1] + str((int(fnr[-1]) + 1) % 10)
+    with translation.override("nb"):
+        response = client.post("/ungdom/ny/", register_data(fnr=bad))
+    assert response.context["form"].errors["fnr"] == [
+        f"{bad} har feil kontrollsiffer (skrevet feil?)"
+    ]
+    assert "har feil kontrollsiffer" in response.content.decode()
 
 
 def test_register_warns_about_a_likely_duplicate(client, advisor, caseload):

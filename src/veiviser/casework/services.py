@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from veiviser import policy
 from veiviser.audit import services as audit
@@ -26,9 +27,16 @@ def contact_record(
     policy.require(actor, policy.CHANGE, registration)
     problems = []
     if channel not in Channel.values:
-        problems.append(Problem("channel", f"{channel!r} is not a contact channel"))
+        problems.append(
+            Problem(
+                "channel",
+                _("%(channel)s is not a contact channel") % {"channel": repr(channel)},
+            )
+        )
     if outcome not in Outcome.values:
-        problems.append(Problem("outcome", f"{outcome!r} is not an outcome"))
+        problems.append(
+            Problem("outcome", _("%(outcome)s is not an outcome") % {"outcome": repr(outcome)})
+        )
     require_none(problems)
     with transaction.atomic():
         contact = Contact.objects.create(
@@ -56,10 +64,10 @@ def working_list_save(*, actor, name: str, query: str, shared: bool) -> WorkingL
 
     name = name.strip()
     if not name:
-        require_none([Problem("name", "a working list needs a name")])
+        require_none([Problem("name", _("a working list needs a name"))])
     query = urlencode([(k, v) for k, v in parse_qsl(query) if k not in ("page", "list")])
     with transaction.atomic():
-        working_list, _ = WorkingList.objects.update_or_create(
+        working_list, _created = WorkingList.objects.update_or_create(
             owner=actor, name=name, defaults={"query": query, "shared": shared}
         )
         audit.log(actor, "casework.working_list.saved", working_list, county=actor.county.number)
@@ -82,7 +90,7 @@ def note_add(*, actor, registration: Registration, text: str, confidential: bool
     if confidential:
         policy.require(actor, policy.CONFIDENTIAL, registration)
     if not text.strip():
-        require_none([Problem("text", "the note is empty")])
+        require_none([Problem("text", _("the note is empty"))])
     with transaction.atomic():
         note = Note.objects.create(
             county_id=registration.county_id,

@@ -2,7 +2,8 @@
 how one line's values are read into Python values.
 
 Reading a line only checks its shape (types, formats, required fields); the rules that need
-other records or the database live in `exchange.importer`.
+other records or the database live in `exchange.importer`. Reasons are in the active language;
+field and record type names are the format's own and stay English.
 """
 
 import json
@@ -10,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 FORMAT = "veiviser-exchange"
 VERSION = 1
@@ -67,24 +70,34 @@ def read_line(number: int, text: str) -> Line:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         line = Line(number, "", {})
-        line.problem("-", f"not valid JSON ({exc.msg} at column {exc.colno})")
+        line.problem(
+            "-",
+            _("not valid JSON (%(error)s at column %(column)s)")
+            % {"error": exc.msg, "column": exc.colno},
+        )
         return line
     if not isinstance(raw, dict):
         line = Line(number, "", {})
-        line.problem("-", "a line must be a JSON object")
+        line.problem("-", _("a line must be a JSON object"))
         return line
     kind = raw.get("type")
     line = Line(number, kind if isinstance(kind, str) else "", {})
     if kind not in REQUIRED:
         known = ", ".join(REQUIRED)
-        line.problem("type", f"{kind!r} is not a record type (one of {known})")
+        line.problem(
+            "type",
+            _("%(type)s is not a record type (one of %(known)s)")
+            % {"type": repr(kind), "known": known},
+        )
         return line
     for name in REQUIRED[kind]:
         if name not in raw:
-            line.problem(name, "is required")
+            line.problem(name, _("is required"))
     for name in raw:
         if name != "type" and name not in REQUIRED[kind] and name not in OPTIONAL[kind]:
-            line.warnings.append((name, f"is not a field of {kind} records and was ignored"))
+            line.warnings.append(
+                (name, _("is not a field of %(type)s records and was ignored") % {"type": kind})
+            )
     for name, value in raw.items():
         if name in REQUIRED[kind] or name in OPTIONAL[kind]:
             reader = _READERS[kind].get(name, _read_text)
@@ -97,9 +110,9 @@ def read_line(number: int, text: str) -> Line:
 
 def _read_text(value: Any, max_length: int = MAX_NAME) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be a non-empty string")
+        raise ValueError(_("must be a non-empty string"))
     if len(value) > max_length:
-        raise ValueError(f"is longer than {max_length} characters")
+        raise ValueError(_("is longer than %(max)s characters") % {"max": max_length})
     return value.strip()
 
 
@@ -117,36 +130,44 @@ def _read_optional_id(value: Any) -> str | None:
 
 def _read_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"must be a whole number, got {json.dumps(value)}")
+        raise ValueError(_("must be a whole number, got %(value)s") % {"value": json.dumps(value)})
     return value
 
 
 def _read_school_year(value: Any) -> int:
     year = _read_int(value)
     if not 1990 <= year <= 2100:
-        raise ValueError(f"{year} is not a school year (its start year, e.g. 2023 for 2023/24)")
+        raise ValueError(
+            _("%(year)s is not a school year (its start year, e.g. 2023 for 2023/24)")
+            % {"year": year}
+        )
     return year
 
 
 def read_date(value: Any) -> date:
     if not isinstance(value, str) or not _DATE.match(value):
-        raise ValueError(f"must be a date YYYY-MM-DD, got {json.dumps(value)}")
+        raise ValueError(
+            _("must be a date YYYY-MM-DD, got %(value)s") % {"value": json.dumps(value)}
+        )
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{value} is not a calendar date") from None
+        raise ValueError(_("%(value)s is not a calendar date") % {"value": value}) from None
 
 
 def read_instant(value: Any) -> datetime:
     if not isinstance(value, str) or not _INSTANT.match(value):
         raise ValueError(
-            "must be an ISO 8601 instant with a UTC offset, e.g. 2024-06-20T08:00:00+02:00; "
-            f"got {json.dumps(value)}"
+            _(
+                "must be an ISO 8601 instant with a UTC offset, e.g. 2024-06-20T08:00:00+02:00; "
+                "got %(value)s"
+            )
+            % {"value": json.dumps(value)}
         )
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{value} is not a valid instant") from None
+        raise ValueError(_("%(value)s is not a valid instant") % {"value": value}) from None
 
 
 def _read_optional_instant(value: Any) -> datetime | None:
@@ -157,13 +178,18 @@ def _read_fnr(value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"must be a string of 11 digits or null, got {json.dumps(value)}")
+        raise ValueError(
+            _("must be a string of 11 digits or null, got %(value)s") % {"value": json.dumps(value)}
+        )
     return value
 
 
 def _read_county(value: Any) -> str:
     if not isinstance(value, str) or not _COUNTY.match(value):
-        raise ValueError(f"must be a two-digit county number as a string, got {json.dumps(value)}")
+        raise ValueError(
+            _("must be a two-digit county number as a string, got %(value)s")
+            % {"value": json.dumps(value)}
+        )
     return value
 
 
@@ -171,31 +197,40 @@ def _read_municipality(value: Any) -> str:
     if value is None:
         return ""
     if not isinstance(value, str) or not _MUNICIPALITY.match(value):
-        raise ValueError(f"must be a four-digit municipality number, got {json.dumps(value)}")
+        raise ValueError(
+            _("must be a four-digit municipality number, got %(value)s")
+            % {"value": json.dumps(value)}
+        )
     return value
 
 
 def _read_municipalities(value: Any) -> list[str]:
     if not isinstance(value, list):
-        raise ValueError("must be a list of four-digit municipality numbers")
+        raise ValueError(_("must be a list of four-digit municipality numbers"))
     bad = [v for v in value if not isinstance(v, str) or not _MUNICIPALITY.match(v)]
     if bad:
-        raise ValueError(f"{json.dumps(bad)} are not four-digit municipality numbers")
+        raise ValueError(
+            _("%(values)s are not four-digit municipality numbers") % {"values": json.dumps(bad)}
+        )
     if len(set(value)) != len(value):
-        raise ValueError("lists a municipality more than once")
+        raise ValueError(_("lists a municipality more than once"))
     return list(value)
 
 
 def _read_format(value: Any) -> str:
     if value != FORMAT:
-        raise ValueError(f"must be {FORMAT!r}, got {json.dumps(value)}")
+        raise ValueError(
+            _("must be %(format)s, got %(value)s")
+            % {"format": repr(FORMAT), "value": json.dumps(value)}
+        )
     return value
 
 
 def _read_version(value: Any) -> int:
     if value != VERSION or isinstance(value, bool):
         raise ValueError(
-            f"version {json.dumps(value)} is not supported (this is version {VERSION})"
+            _("version %(version)s is not supported (this is version %(supported)s)")
+            % {"version": json.dumps(value), "supported": VERSION}
         )
     return value
 

@@ -9,7 +9,9 @@ The import runs in three steps, and nothing is written unless the first two find
 3. write: one transaction creates what is new and updates persons and units that changed, and
    logs one audit event with the file's checksum and the counts.
 Every error names the file, the line (from 1; the header is line 1), the field and why; all
-errors are reported, not just the first. Importing the same file twice changes nothing.
+errors are reported, not just the first. The reasons are in the active language (the
+installation's, bokmål by default), the field names are the format's. Importing the same file
+twice changes nothing.
 """
 
 import hashlib
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from veiviser.audit import services as audit
@@ -52,7 +55,9 @@ class ImportFailed(Exception):
     def __init__(self, errors: list[FileError], warnings: list[FileError]):
         self.errors = sorted(errors)
         self.warnings = sorted(warnings)
-        super().__init__(f"{len(self.errors)} error(s); nothing was imported")
+        super().__init__(
+            _("%(count)s error(s); nothing was imported") % {"count": len(self.errors)}
+        )
 
 
 @dataclass
@@ -69,13 +74,17 @@ class ImportResult:
     def summary(self) -> str:
         def part(counts: Counter) -> str:
             shown = [f"{counts[t]} {t}" for t in RECORD_TYPES if counts[t]]
-            return ", ".join(shown) if shown else "nothing"
+            return ", ".join(shown) if shown else _("nothing")
 
-        verb = "would create" if self.dry_run else "created"
-        return (
-            f"{verb}: {part(self.created)}; updated: {part(self.updated)}; "
-            f"unchanged: {part(self.unchanged)}"
-        )
+        if self.dry_run:
+            text = _("would create: %(created)s; updated: %(updated)s; unchanged: %(unchanged)s")
+        else:
+            text = _("created: %(created)s; updated: %(updated)s; unchanged: %(unchanged)s")
+        return text % {
+            "created": part(self.created),
+            "updated": part(self.updated),
+            "unchanged": part(self.unchanged),
+        }
 
 
 def import_path(
@@ -85,7 +94,7 @@ def import_path(
     total = None
     if progress:
         with path.open("rb") as fh:
-            total = sum(1 for _ in fh)
+            total = sum(1 for _line in fh)
     with path.open(encoding="utf-8", newline="") as fh:
         return import_lines(
             fh,
@@ -112,9 +121,13 @@ def import_lines(
     error (and write nothing) when the file breaks any rule."""
     job = _Import(county=county, filename=filename)
     try:
-        job.read(tqdm(lines, total=total, desc="Reading", unit=" lines", disable=not progress))
+        job.read(
+            tqdm(lines, total=total, desc=_("Reading"), unit=_(" lines"), disable=not progress)
+        )
     except UnicodeDecodeError as exc:
-        job.error(job.lines_read + 1, "-", f"is not UTF-8 text ({exc.reason})")
+        job.error(
+            job.lines_read + 1, "-", _("is not UTF-8 text (%(error)s)") % {"error": exc.reason}
+        )
     # Check even a file with unreadable lines, so one run reports every error it can find.
     job.check(kodeverk())
     if job.errors:
@@ -163,10 +176,10 @@ class _Import:
             for field_name, reason in line.warnings:
                 self.warn(number, field_name, reason)
             if number == 1 and line.type != "header":
-                self.error(1, "type", "the first line must be the header")
+                self.error(1, "type", _("the first line must be the header"))
             if line.type == "header":
                 if number != 1:
-                    self.error(number, "type", "a header may only stand on the first line")
+                    self.error(number, "type", _("a header may only stand on the first line"))
                 else:
                     self.header = line
                     given = line.values.get("county")
@@ -174,8 +187,11 @@ class _Import:
                         self.error(
                             1,
                             "county",
-                            f"the file is for county {given}, but the import is into county "
-                            f"{self.county_number}",
+                            _(
+                                "the file is for county %(given)s, but the import is into "
+                                "county %(county)s"
+                            )
+                            % {"given": given, "county": self.county_number},
                         )
                 continue
             if line.type not in self.records:
@@ -187,7 +203,7 @@ class _Import:
                 continue
             self._keep(line)
         if self.lines_read == 0:
-            self.error(1, "-", "the file is empty; it must start with a header line")
+            self.error(1, "-", _("the file is empty; it must start with a header line"))
 
     def _keep(self, line: Line) -> None:
         key = line.values["id"]
@@ -198,11 +214,18 @@ class _Import:
             self.error(
                 line.number,
                 "id",
-                f"{line.type} {key!r} appears again with other content (first on line "
-                f"{seen.number}); ids are unique per type",
+                _(
+                    "%(type)s %(id)s appears again with other content (first on line "
+                    "%(line)s); ids are unique per type"
+                )
+                % {"type": line.type, "id": repr(key), "line": seen.number},
             )
         else:
-            self.warn(line.number, "id", f"repeats line {seen.number} exactly and was skipped")
+            self.warn(
+                line.number,
+                "id",
+                _("repeats line %(line)s exactly and was skipped") % {"line": seen.number},
+            )
 
     # -- 2. check ----------------------------------------------------------------------------
 
@@ -225,8 +248,15 @@ class _Import:
                     self.error(
                         line.number,
                         "municipalities",
-                        f"{number} is also given to unit {other.values['id']!r} on line "
-                        f"{other.number}; a municipality belongs to one unit",
+                        _(
+                            "%(municipality)s is also given to unit %(unit)s on line "
+                            "%(line)s; a municipality belongs to one unit"
+                        )
+                        % {
+                            "municipality": number,
+                            "unit": repr(other.values["id"]),
+                            "line": other.number,
+                        },
                     )
             unit = db.units.get(key)
             if unit is None:
@@ -251,15 +281,16 @@ class _Import:
                     self.error(
                         line.number,
                         "fnr",
-                        f"the same identity number as person {other.values['id']!r} on line "
-                        f"{other.number}",
+                        _("the same identity number as person %(person)s on line %(line)s")
+                        % {"person": repr(other.values["id"]), "line": other.number},
                     )
                 holder = db.person_key_by_fnr.get(fnr)
                 if holder is not None and holder != key:
                     self.error(
                         line.number,
                         "fnr",
-                        f"the county already has this identity number on person {holder!r}",
+                        _("the county already has this identity number on person %(person)s")
+                        % {"person": repr(holder)},
                     )
             person = db.persons.get(key)
             if person is None:
@@ -278,11 +309,17 @@ class _Import:
             v = line.values
             if not self._resolves("person", v["person"], db.persons):
                 self.error(
-                    line.number, "person", f"no person {v['person']!r} in the file or county"
+                    line.number,
+                    "person",
+                    _("no person %(person)s in the file or county") % {"person": repr(v["person"])},
                 )
             unit_key = v.get("unit")
             if unit_key and not self._resolves("unit", unit_key, db.units):
-                self.error(line.number, "unit", f"no unit {unit_key!r} in the file or county")
+                self.error(
+                    line.number,
+                    "unit",
+                    _("no unit %(unit)s in the file or county") % {"unit": repr(unit_key)},
+                )
             for problem in checks.check_registration(
                 kv,
                 school_year=v["school_year"],
@@ -295,13 +332,23 @@ class _Import:
                 (v["person"], v["school_year"]), (key, line.number)
             )
             if owner_key != key:
-                where = f"line {owner_line}" if owner_line else "the county's records"
+                if owner_line:
+                    where = _("line %(line)s") % {"line": owner_line}
+                else:
+                    where = _("the county's records")
                 self.error(
                     line.number,
                     "school_year",
-                    f"person {v['person']!r} already has registration {owner_key!r} in school "
-                    f"year {school_year_label(v['school_year'])} ({where}); one registration "
-                    "per person and school year",
+                    _(
+                        "person %(person)s already has registration %(registration)s in school "
+                        "year %(year)s (%(where)s); one registration per person and school year"
+                    )
+                    % {
+                        "person": repr(v["person"]),
+                        "registration": repr(owner_key),
+                        "year": school_year_label(v["school_year"]),
+                        "where": where,
+                    },
                 )
             existing = db.registrations.get(key)
             if existing is None:
@@ -323,7 +370,8 @@ class _Import:
         value_field = "reason" if kind == "reason" else "code"
         # (registration, valid_from, recorded_at) → where it was first seen, for ambiguity.
         seen: dict[tuple, str] = {
-            (reg, vf, rec.timestamp()): f"{kind} {fact_key!r} in the county's records"
+            (reg, vf, rec.timestamp()): _("%(type)s %(id)s in the county's records")
+            % {"type": kind, "id": repr(fact_key)}
             for fact_key, (reg, vf, rec) in db.fact_moments[kind].items()
         }
         for key, line in self.records[kind].items():
@@ -338,7 +386,8 @@ class _Import:
                 self.error(
                     line.number,
                     "registration",
-                    f"no registration {reg_key!r} in the file or county",
+                    _("no registration %(registration)s in the file or county")
+                    % {"registration": repr(reg_key)},
                 )
             if school_year is not None:
                 if kind == "reason":
@@ -360,13 +409,17 @@ class _Import:
                 continue
             self.create[kind].append(key)
             moment = (reg_key, v["valid_from"], v["recorded_at"].timestamp())
-            first = seen.setdefault(moment, f"line {line.number}")
-            if first != f"line {line.number}":
+            here = _("line %(line)s") % {"line": line.number}
+            first = seen.setdefault(moment, here)
+            if first != here:
                 self.error(
                     line.number,
                     "recorded_at",
-                    f"{first} has the same registration, valid_from and recorded_at; the "
-                    "reading would be ambiguous",
+                    _(
+                        "%(first)s has the same registration, valid_from and recorded_at; the "
+                        "reading would be ambiguous"
+                    )
+                    % {"first": first},
                 )
 
     def _resolves(self, kind: str, key: str, existing: dict) -> bool:
@@ -380,9 +433,11 @@ class _Import:
             self.error(
                 line.number,
                 differing[0],
-                f"{kind} {line.values['id']!r} already exists with other "
-                f"{', '.join(differing)}; {kind} records are immutable facts: record a "
-                "correction as a new fact with a new id",
+                _(
+                    "%(type)s %(id)s already exists with other %(fields)s; %(type)s records "
+                    "are immutable facts: record a correction as a new fact with a new id"
+                )
+                % {"type": kind, "id": repr(line.values["id"]), "fields": ", ".join(differing)},
             )
         else:
             self.same[kind].append(line.values["id"])
@@ -391,7 +446,7 @@ class _Import:
 
     def write(self, actor, *, progress: bool) -> None:
         total = sum(len(keys) for keys in self.create.values()) + len(self.update["person"])
-        bar = tqdm(total=total, desc="Writing", unit=" records", disable=not progress)
+        bar = tqdm(total=total, desc=_("Writing"), unit=_(" records"), disable=not progress)
         with transaction.atomic():
             county = self.county or organisation.county_ensure(
                 actor=actor, number=self.county_number
@@ -399,7 +454,7 @@ class _Import:
             units = dict(self.db.units)
             for key in self.create["unit"] + self.update["unit"]:
                 v = self.records["unit"][key].values
-                units[key], _ = organisation.unit_upsert(
+                units[key], _created = organisation.unit_upsert(
                     actor=actor,
                     county=county,
                     key=key,

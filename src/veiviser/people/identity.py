@@ -16,13 +16,15 @@ a person in the registry, and are refused.
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError
 from stdnum.no import fodselsnummer
 from stdnum.util import isdigits
 
 
 class IdentityError(ValueError):
-    """An identity number that cannot be accepted; the message says why in plain words."""
+    """An identity number that cannot be accepted; the message says why in plain words, in the
+    active language, as a predicate that follows the number ("12345678901 must be …")."""
 
 
 @dataclass(frozen=True)
@@ -37,32 +39,34 @@ def parse(number: str, *, allow_synthetic: bool, today: datetime.date | None = N
     """Validate `number` and return what it says; raise IdentityError with the reason."""
     compact = fodselsnummer.compact(number)
     if len(compact) != 11 or not isdigits(compact):
-        raise IdentityError("must be 11 digits")
+        raise IdentityError(_("must be 11 digits"))
     if compact[9] != fodselsnummer.calc_check_digit1(compact) or compact[
         10
     ] != fodselsnummer.calc_check_digit2(compact):
-        raise IdentityError("check digits do not match (mistyped number?)")
+        raise IdentityError(_("check digits do not match (mistyped number?)"))
     day, month = int(compact[0:2]), int(compact[2:4])
     if day >= 80:
-        raise IdentityError("is an FH-number (health service), not a personal identity number")
+        raise IdentityError(_("is an FH-number (health service), not a personal identity number"))
     synthetic = month > 80
     if synthetic:
         if not allow_synthetic:
             raise IdentityError(
-                "is a synthetic test number (month + 80); this installation accepts real "
-                "numbers only"
+                _(
+                    "is a synthetic test number (month + 80); this installation accepts real "
+                    "numbers only"
+                )
             )
         month -= 80
     elif month > 40:
-        raise IdentityError("is an H-number (health service), not a personal identity number")
+        raise IdentityError(_("is an H-number (health service), not a personal identity number"))
     # stdnum works out the century from the individual number; give it the real month.
     normal = f"{compact[0:2]}{month:02d}{compact[4:]}"
     try:
         birth_date = fodselsnummer.get_birth_date(normal)
     except ValidationError as exc:
-        raise IdentityError("does not contain a valid birth date") from exc
+        raise IdentityError(_("does not contain a valid birth date")) from exc
     if birth_date > (today or datetime.date.today()):
-        raise IdentityError("gives a birth date in the future")
+        raise IdentityError(_("gives a birth date in the future"))
     return Identity(number=compact, birth_date=birth_date, d_number=day > 40, synthetic=synthetic)
 
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from veiviser.people import identity
 from veiviser.problems import Problem
@@ -15,14 +16,21 @@ def check_person(*, fnr: str | None, birth_date: date) -> list[Problem]:
         try:
             ident = identity.parse(fnr, allow_synthetic=settings.ALLOW_SYNTHETIC_FNR)
         except identity.IdentityError as exc:
+            # The reason is a predicate that follows the number, in English and in bokmål.
             problems.append(Problem("fnr", f"{fnr} {exc}"))
         else:
             if ident.birth_date != birth_date:
                 problems.append(
                     Problem(
                         "birth_date",
-                        f"{birth_date.isoformat()} does not agree with the identity number, "
-                        f"which gives {ident.birth_date.isoformat()}",
+                        _(
+                            "%(birth_date)s does not agree with the identity number, "
+                            "which gives %(given)s"
+                        )
+                        % {
+                            "birth_date": birth_date.isoformat(),
+                            "given": ident.birth_date.isoformat(),
+                        },
                     )
                 )
     return problems

@@ -5,6 +5,8 @@ Each returns a list of problems (field and reason); an empty list means acceptab
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from veiviser.codes.selectors import Kodeverk, school_year_bounds, school_year_label
 from veiviser.problems import Problem
 
@@ -18,8 +20,13 @@ def check_registration(
         problems.append(
             Problem(
                 "registered_on",
-                f"{registered_on.isoformat()} is outside school year "
-                f"{school_year_label(school_year)} ({start.isoformat()} – {end.isoformat()})",
+                _("%(value)s is outside school year %(year)s (%(start)s – %(end)s)")
+                % {
+                    "value": registered_on.isoformat(),
+                    "year": school_year_label(school_year),
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                },
             )
         )
     problems += check_reason(kv, reason)
@@ -31,7 +38,8 @@ def check_registration(
             problems.append(
                 Problem(
                     "reason_code",
-                    f"{reason_code} belongs to reason group {group!r}, not {reason!r}",
+                    _("%(code)s belongs to reason group %(group)s, not %(reason)s")
+                    % {"code": reason_code, "group": repr(group), "reason": repr(reason)},
                 )
             )
     return problems
@@ -41,7 +49,9 @@ def check_reason(kv: Kodeverk, reason: str, field: str = "reason") -> list[Probl
     if reason not in kv.reason_groups:
         return [
             Problem(
-                field, f"{reason!r} is not a reason group (one of {', '.join(kv.reason_groups)})"
+                field,
+                _("%(reason)s is not a reason group (one of %(groups)s)")
+                % {"reason": repr(reason), "groups": ", ".join(kv.reason_groups)},
             )
         ]
     return []
@@ -53,8 +63,16 @@ def check_valid_from(school_year: int, valid_from: date) -> list[Problem]:
         return [
             Problem(
                 "valid_from",
-                f"{valid_from.isoformat()} is outside the registration's school year "
-                f"{school_year_label(school_year)} ({start.isoformat()} – {end.isoformat()})",
+                _(
+                    "%(value)s is outside the registration's school year %(year)s "
+                    "(%(start)s – %(end)s)"
+                )
+                % {
+                    "value": valid_from.isoformat(),
+                    "year": school_year_label(school_year),
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                },
             )
         ]
     return []
@@ -63,8 +81,11 @@ def check_valid_from(school_year: int, valid_from: date) -> list[Problem]:
 def check_status_code(kv: Kodeverk, code: str, school_year: int) -> list[Problem]:
     if kv.status_main_group(code, school_year) is None:
         if code in kv.status_codes:
-            why = f"{code!r} is not valid in school year {school_year_label(school_year)}"
+            why = _("%(code)s is not valid in school year %(year)s") % {
+                "code": repr(code),
+                "year": school_year_label(school_year),
+            }
         else:
-            why = f"{code!r} is not an OT status code"
+            why = _("%(code)s is not an OT status code") % {"code": repr(code)}
         return [Problem("code", why)]
     return []

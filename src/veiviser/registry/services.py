@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from veiviser import policy
 from veiviser.audit import services as audit
@@ -35,8 +36,10 @@ def _check_unambiguous(model, registration: Registration, valid_from: date, reco
         return [
             Problem(
                 "recorded_at",
-                "the registration already has a fact with this valid_from and recorded_at; "
-                "the reading would be ambiguous",
+                _(
+                    "the registration already has a fact with this valid_from and recorded_at; "
+                    "the reading would be ambiguous"
+                ),
             )
         ]
     return []
@@ -70,12 +73,19 @@ def registration_create(
         reason_code=reason_code,
     )
     if source and source not in Source.values:
-        problems.append(Problem("source", f"{source!r} is not a registration source"))
+        problems.append(
+            Problem(
+                "source",
+                _("%(source)s is not a registration source") % {"source": repr(source)},
+            )
+        )
     if unit is not None and unit.county_id != person.county_id:
-        problems.append(Problem("unit", f"unit {unit.key!r} belongs to another county"))
+        problems.append(
+            Problem("unit", _("unit %(unit)s belongs to another county") % {"unit": repr(unit.key)})
+        )
     if Registration.objects.filter(person=person, school_year=school_year).exists():
         problems.append(
-            Problem("school_year", "the person is already registered in this school year")
+            Problem("school_year", _("the person is already registered in this school year"))
         )
     require_none(problems)
     with transaction.atomic():
@@ -176,7 +186,7 @@ def registration_assign(*, actor, registration: Registration, advisor) -> bool:
         or advisor.role not in ("advisor", "project_worker", "unit_coordinator")
         or not advisor.is_active
     ):
-        require_none([Problem("advisor", "not an active advisor in the registration's county")])
+        require_none([Problem("advisor", _("not an active advisor in the registration's county"))])
     if registration.advisor_id == (advisor.pk if advisor else None):
         return False
     with transaction.atomic():
@@ -220,15 +230,20 @@ def youth_register(
     fnr = fnr or None
     mapping = Municipality.objects.filter(county=county, number=municipality).first()
     if mapping is None:
-        require_none([Problem("municipality", "not a municipality of the county")])
+        require_none([Problem("municipality", _("not a municipality of the county"))])
     unit = mapping.unit
     if unit is None:
-        require_none([Problem("municipality", "no unit is responsible for this municipality")])
+        require_none([Problem("municipality", _("no unit is responsible for this municipality"))])
     policy.require(actor, policy.REGISTER, unit)
     person = Person.objects.filter(county=county, fnr=fnr).first() if fnr else None
     if person is not None and person.birth_date != birth_date:
         require_none(
-            [Problem("birth_date", "does not agree with the registered youth with this number")]
+            [
+                Problem(
+                    "birth_date",
+                    _("does not agree with the registered youth with this number"),
+                )
+            ]
         )
     if person is None and not confirm_duplicate:
         alike = (
@@ -246,8 +261,10 @@ def youth_register(
                 [
                     Problem(
                         "confirm_duplicate",
-                        "a youth with the same name and birth date is already registered; "
-                        "check that this is another person",
+                        _(
+                            "a youth with the same name and birth date is already registered; "
+                            "check that this is another person"
+                        ),
                     )
                 ]
             )

@@ -128,7 +128,7 @@ def working_list_save_view(request: HttpRequest) -> HttpResponse:
         try:
             saved = casework.working_list_save(actor=request.user, **form.cleaned_data)
         except ValidationFailed as failed:
-            messages.error(request, str(failed))
+            messages.error(request, " ".join(p.reason for p in failed.problems))
         else:
             messages.success(
                 request, _("The working list “%(name)s” was saved.") % {"name": saved.name}

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from veiviser.casework import services as casework
 from veiviser.casework.models import Channel, Outcome
@@ -47,18 +48,25 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.ALLOW_SYNTHETIC_FNR:
             raise CommandError(
-                "The demo county uses synthetic identity numbers, which this installation "
-                "refuses. Set VEIVISER_ALLOW_SYNTHETIC_FNR=1 for a demo or test installation "
-                "(never in production) and run the command again."
+                _(
+                    "The demo county uses synthetic identity numbers, which this installation "
+                    "refuses. Set VEIVISER_ALLOW_SYNTHETIC_FNR=1 for a demo or test installation "
+                    "(never in production) and run the command again."
+                )
             )
         holds = self.existing_data()
         if holds:
             if options["if_empty"]:
-                self.stdout.write(f"The database already holds {holds}: nothing done.")
+                self.stdout.write(
+                    _("The database already holds %(holds)s: nothing done.") % {"holds": holds}
+                )
                 return
             raise CommandError(
-                f"The database already holds {holds}. The demo county is built into an "
-                "empty database only; use --if-empty to skip this quietly."
+                _(
+                    "The database already holds %(holds)s. The demo county is built into an "
+                    "empty database only; use --if-empty to skip this quietly."
+                )
+                % {"holds": holds}
             )
 
         seed = options["seed"]
@@ -85,19 +93,38 @@ class Command(BaseCommand):
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"The generated demo county did not import ({len(failed.errors)} error(s)); "
-                "nothing was written. This is a bug in the demo generator or the importer."
+                _(
+                    "The generated demo county did not import (%(count)s error(s)); "
+                    "nothing was written. This is a bug in the demo generator or the importer."
+                )
+                % {"count": len(failed.errors)}
             ) from None
 
         created = result.created
         self.stdout.write(
-            f"Demo county {generator.COUNTY_NUMBER} {generator.COUNTY_NAME} built (seed {seed}): "
-            f"{created['unit']} units, {created['person']} young people, "
-            f"{created['registration']} registrations, {created['reason']} reason facts, "
-            f"{created['status']} status facts."
+            _(
+                "Demo county %(number)s %(name)s built (seed %(seed)s): %(units)s units, "
+                "%(persons)s young people, %(registrations)s registrations, %(reasons)s reason "
+                "facts, %(statuses)s status facts."
+            )
+            % {
+                "number": generator.COUNTY_NUMBER,
+                "name": generator.COUNTY_NAME,
+                "seed": seed,
+                "units": created["unit"],
+                "persons": created["person"],
+                "registrations": created["registration"],
+                "reasons": created["reason"],
+                "statuses": created["status"],
+            }
         )
-        self.stdout.write(f"Contacts recorded in the latest school year: {contacts}.")
-        self.stdout.write(f"Staff users (password for all: {generator.DEMO_PASSWORD}):")
+        self.stdout.write(
+            _("Contacts recorded in the latest school year: %(count)s.") % {"count": contacts}
+        )
+        self.stdout.write(
+            _("Staff users (password for all: %(password)s):")
+            % {"password": generator.DEMO_PASSWORD}
+        )
         for user in users:
             where = f", {user.unit.name}" if user.unit else ""
             self.stdout.write(f"  {user.username:<24} {Role(user.role).label}{where}")
@@ -105,10 +132,10 @@ class Command(BaseCommand):
     def existing_data(self) -> str:
         """What keeps the demo from being built here, in words; empty when nothing does."""
         if County.objects.filter(number=generator.COUNTY_NUMBER).exists():
-            return f"county {generator.COUNTY_NUMBER}"
+            return _("county %(number)s") % {"number": generator.COUNTY_NUMBER}
         people = Person.objects.count()
         if people:
-            return f"{people} young people"
+            return _("%(count)s young people") % {"count": people}
         return ""
 
     def create_staff(self, county: County) -> list:

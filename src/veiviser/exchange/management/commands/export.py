@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from veiviser.audit import services as audit
 from veiviser.exchange.exporter import export_lines
@@ -27,7 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         county = County.objects.filter(number=options["county"]).first()
         if county is None:
-            raise CommandError(f"no county {options['county']!r} in this database")
+            raise CommandError(
+                _("no county %(county)s in this database") % {"county": repr(options["county"])}
+            )
         output = options["output"]
         # One read transaction: the export is a consistent snapshot even while others write.
         with transaction.atomic():
@@ -57,7 +60,10 @@ class Command(BaseCommand):
                 data={"output": output, "lines": count},
             )
         if output != "-":
-            self.stdout.write(f"Exported county {county} to {output} ({count} lines)")
+            self.stdout.write(
+                _("Exported county %(county)s to %(output)s (%(lines)s lines)")
+                % {"county": county, "output": output, "lines": count}
+            )
 
     def _write(self, county, fh) -> int:
         count = 0

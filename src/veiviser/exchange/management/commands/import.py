@@ -1,6 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from veiviser.exchange.importer import ImportFailed, import_path
 from veiviser.organisation.models import User
@@ -36,7 +37,9 @@ class Command(BaseCommand):
         if options["username"]:
             actor = User.objects.filter(username=options["username"]).first()
             if actor is None:
-                raise CommandError(f"no staff user {options['username']!r}")
+                raise CommandError(
+                    _("no staff user %(username)s") % {"username": repr(options["username"])}
+                )
         try:
             result = import_path(
                 options["file"],
@@ -46,19 +49,24 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
             )
         except FileNotFoundError as exc:
-            raise CommandError(f"{options['file']}: no such file") from exc
+            raise CommandError(_("%(file)s: no such file") % {"file": options["file"]}) from exc
         except ImportFailed as failed:
             for warning in failed.warnings:
-                self.stderr.write(f"{warning} (warning)")
+                self.stderr.write(_("%(warning)s (warning)") % {"warning": warning})
             for error in failed.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"{len(failed.errors)} error(s) in {options['file']}; nothing was imported"
+                _("%(count)s error(s) in %(file)s; nothing was imported")
+                % {"count": len(failed.errors), "file": options["file"]}
             ) from None
         for warning in result.warnings:
-            self.stderr.write(f"{warning} (warning)")
-        prefix = "Dry run, nothing written" if result.dry_run else "Imported"
+            self.stderr.write(_("%(warning)s (warning)") % {"warning": warning})
+        if result.dry_run:
+            text = _("Dry run, nothing written: %(file)s (%(lines)s lines, sha256 %(checksum)s…)")
+        else:
+            text = _("Imported: %(file)s (%(lines)s lines, sha256 %(checksum)s…)")
         self.stdout.write(
-            f"{prefix}: {options['file']} ({result.lines} lines, sha256 {result.checksum[:12]}…)"
+            text
+            % {"file": options["file"], "lines": result.lines, "checksum": result.checksum[:12]}
         )
         self.stdout.write(result.summary())

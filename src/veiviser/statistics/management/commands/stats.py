@@ -3,6 +3,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from veiviser.codes.selectors import kodeverk
 from veiviser.organisation.models import County
@@ -16,7 +17,9 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--date {text!r} is not a date YYYY-MM-DD") from None
+        raise CommandError(
+            _("--date %(value)s is not a date YYYY-MM-DD") % {"value": repr(text)}
+        ) from None
 
 
 def _instant(text: str) -> datetime:
@@ -26,8 +29,11 @@ def _instant(text: str) -> datetime:
         value = None
     if value is None or value.tzinfo is None:
         raise CommandError(
-            f"--known-at {text!r} is not an instant with a UTC offset, "
-            "e.g. 2024-06-20T00:00:00+02:00"
+            _(
+                "--known-at %(value)s is not an instant with a UTC offset, "
+                "e.g. 2024-06-20T00:00:00+02:00"
+            )
+            % {"value": repr(text)}
         )
     return value
 
@@ -80,17 +86,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         county = County.objects.filter(number=options["county"]).first()
         if county is None:
-            raise CommandError(f"no county {options['county']!r} in this database")
+            raise CommandError(
+                _("no county %(county)s in this database") % {"county": repr(options["county"])}
+            )
         output_format, output = options["format"], options["output"]
         report = options["report"]
         if output_format == "xlsx" and not output:
-            raise CommandError("--format xlsx writes a file: give --output FILE.xlsx")
+            raise CommandError(_("--format xlsx writes a file: give --output FILE.xlsx"))
         if report and output_format == "xlsx":
-            raise CommandError("--report gives json or csv, not xlsx")
+            raise CommandError(_("--report gives json or csv, not xlsx"))
         if report and options["date"]:
-            raise CommandError("--report counts at the school year's own dates: drop --date")
+            raise CommandError(_("--report counts at the school year's own dates: drop --date"))
         if report and options["suppress"]:
-            raise CommandError("--suppress applies to Table 1 and 2 only, not to --report yet")
+            raise CommandError(_("--suppress applies to Table 1 and 2 only, not to --report yet"))
         on = _date(options["date"]) if options["date"] else None
         known_at = _instant(options["known_at"]) if options["known_at"] else None
         try:
