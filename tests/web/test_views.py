@@ -319,3 +319,70 @@ def test_worklist_no_contact_for_30_days(client, advisor, caseload):
     client.force_login(advisor)
     response = client.get("/ungdommer/?school_year=2024&no_contact_days=30")
     assert [r["person"].given_name for r in response.context["rows"]] == ["Ungdom1", "Ungdom2"]
+
+
+def test_plan_made_and_revised(client, advisor, caseload):
+    from veiviser.casework.models import Plan
+
+    client.force_login(advisor)
+    reg = caseload[0]
+    data = {f"l{reg.pk}-goals": "Fullføre Vg1.", f"l{reg.pk}-agreed_on": "2024-09-10"}
+    assert client.post(f"/tilmelding/{reg.pk}/plan/", data).status_code == 302
+    client.post(f"/tilmelding/{reg.pk}/plan/", {**data, f"l{reg.pk}-steps": "Søke skoleplass."})
+    plan = Plan.objects.get(registration=reg)
+    assert (plan.goals, plan.steps) == ("Fullføre Vg1.", "Søke skoleplass.")
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="casework.plan").values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == ["casework.plan.made", "casework.plan.revised"]
+
+
+def test_consent_to_nav_for_a_minor_needs_a_guardian_and_writing(
+    client, advisor, make_person, tonsberg
+):
+    from veiviser.casework.models import Consent
+
+    person = make_person(birth_date=date(2008, 6, 1), given="Mindre", family="Årig")
+    reg = registry.registration_create(
+        actor=None,
+        person=person,
+        school_year=2024,
+        registered_on=date(2024, 8, 20),
+        reason="not_applied",
+        unit=tonsberg,
+    )
+    registry.registration_assign(actor=None, registration=reg, advisor=advisor)
+    client.force_login(advisor)
+    url = f"/tilmelding/{reg.pk}/samtykke/"
+    base = {f"k{reg.pk}-partner_kind": "nav", f"k{reg.pk}-given_on": "2024-10-01"}
+    response = client.post(url, base)
+    assert response.status_code == 400
+    errors = response.context["entries"][0]["consent_form"].errors
+    assert set(errors) == {"written", "signed_by_guardian"}
+    response = client.post(
+        url, {**base, f"k{reg.pk}-written": "on", f"k{reg.pk}-signed_by_guardian": "on"}
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    client.post(f"/samtykke/{consent.pk}/trekk/")
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is not None
+
+
+def test_partner_added(client, advisor, caseload):
+    from veiviser.casework.models import Partner
+
+    client.force_login(advisor)
+    reg = caseload[0]
+    client.post(
+        f"/tilmelding/{reg.pk}/partner/",
+        {
+            f"p{reg.pk}-kind": "nav",
+            f"p{reg.pk}-name": "NAV Tønsberg",
+            f"p{reg.pk}-since": "2024-09-01",
+        },
+    )
+    assert Partner.objects.get(registration=reg).name == "NAV Tønsberg"
+    assert "NAV Tønsberg" in client.get(f"/ungdom/{reg.person_id}/").text

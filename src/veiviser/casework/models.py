@@ -143,3 +143,108 @@ class Note(models.Model):
     @property
     def county_number(self) -> str:
         return self.county.number
+
+
+class PartnerKind(models.TextChoices):
+    NAV = "nav", _("NAV")
+    SCHOOL = "school", _("School")
+    PPT = "ppt", _("PPT (educational-psychological service)")
+    CHILD_WELFARE = "child_welfare", _("Child welfare (barnevern)")
+    HEALTH = "health", _("Health service")
+    BUP = "bup", _("BUP (child and adolescent psychiatry)")
+    MUNICIPALITY = "municipality", _("Municipal service")
+    POLICE = "police", _("Police")
+    EMPLOYER = "employer", _("Employer")
+    OTHER = "other", _("Other")
+
+
+class Partner(models.Model):
+    """A partner service involved with the youth this school year (DOMAIN.md §6.6)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="partners",
+        verbose_name=_("registration"),
+    )
+    kind = models.CharField(_("service"), max_length=20, choices=PartnerKind.choices)
+    name = models.CharField(_("contact person or office"), max_length=200, blank=True)
+    since = models.DateField(_("involved since"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["since", "id"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def county_number(self) -> str:
+        return self.county.number
+
+
+class Consent(models.Model):
+    """Consent to share information with a partner (written for NAV; signed by a guardian for
+    a minor). A withdrawn consent is kept with the date it was withdrawn."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("registration"),
+    )
+    partner_kind = models.CharField(_("share with"), max_length=20, choices=PartnerKind.choices)
+    given_on = models.DateField(_("given on"))
+    written = models.BooleanField(_("written"), default=True)
+    signed_by_guardian = models.BooleanField(_("signed by a guardian"), default=False)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["given_on", "id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return self.get_partner_kind_display()
+
+    @property
+    def county_number(self) -> str:
+        return self.county.number
+
+
+class Plan(models.Model):
+    """The plan made together with the youth (clarification, goals, agreed steps), one per
+    registration, revised over the year; each revision is audited."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    registration = models.OneToOneField(
+        Registration, on_delete=models.PROTECT, related_name="plan", verbose_name=_("registration")
+    )
+    goals = models.TextField(_("goals"))
+    steps = models.TextField(_("agreed steps"), blank=True)
+    agreed_on = models.DateField(_("agreed on"))
+    review_on = models.DateField(_("review on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self) -> str:
+        return f"{self.registration}"
+
+    @property
+    def county_number(self) -> str:
+        return self.county.number

@@ -7,7 +7,17 @@ from django.utils.translation import gettext as _
 
 from veiviser import policy
 from veiviser.audit import services as audit
-from veiviser.casework.models import Channel, Contact, Note, Outcome, WorkingList
+from veiviser.casework.models import (
+    Channel,
+    Consent,
+    Contact,
+    Note,
+    Outcome,
+    Partner,
+    PartnerKind,
+    Plan,
+    WorkingList,
+)
 from veiviser.problems import Problem, require_none
 from veiviser.registry.models import Registration
 
@@ -106,3 +116,110 @@ def note_add(*, actor, registration: Registration, text: str, confidential: bool
             data={"registration": registration.pk, "confidential": confidential},
         )
     return note
+
+
+def partner_add(*, actor, registration: Registration, kind: str, since, name: str = "") -> Partner:
+    """Record that a partner service is involved with the youth."""
+    policy.require(actor, policy.CHANGE, registration)
+    if kind not in PartnerKind.values:
+        require_none(
+            [Problem("kind", _("%(kind)s is not a partner service") % {"kind": repr(kind)})]
+        )
+    with transaction.atomic():
+        partner = Partner.objects.create(
+            county_id=registration.county_id,
+            registration=registration,
+            kind=kind,
+            name=name.strip(),
+            since=since,
+            created_by=actor,
+        )
+        audit.log(actor, "casework.partner.added", partner, data={"kind": kind})
+    return partner
+
+
+def consent_record(
+    *,
+    actor,
+    registration: Registration,
+    partner_kind: str,
+    given_on,
+    written: bool,
+    signed_by_guardian: bool,
+) -> Consent:
+    """Record a consent to share information with a partner. NAV needs a written consent, and
+    for a youth under 18 a guardian signs (DOMAIN.md §6.6)."""
+    policy.require(actor, policy.CHANGE, registration)
+    problems = []
+    if partner_kind not in PartnerKind.values:
+        problems.append(
+            Problem(
+                "partner_kind",
+                _("%(kind)s is not a partner service") % {"kind": repr(partner_kind)},
+            )
+        )
+    if partner_kind == PartnerKind.NAV and not written:
+        problems.append(Problem("written", _("a consent to share with NAV must be written")))
+    if _under_18(registration.person.birth_date, given_on) and not signed_by_guardian:
+        problems.append(
+            Problem(
+                "signed_by_guardian",
+                _("the youth is under 18: a guardian must sign the consent"),
+            )
+        )
+    require_none(problems)
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            county_id=registration.county_id,
+            registration=registration,
+            partner_kind=partner_kind,
+            given_on=given_on,
+            written=written,
+            signed_by_guardian=signed_by_guardian,
+            created_by=actor,
+        )
+        audit.log(actor, "casework.consent.recorded", consent, data={"partner": partner_kind})
+    return consent
+
+
+def _under_18(birth_date, on) -> bool:
+    """Exact age on a day (consent needs the legal age, not the statistics' year difference)."""
+    try:
+        eighteenth = birth_date.replace(year=birth_date.year + 18)
+    except ValueError:  # born 29 February
+        eighteenth = birth_date.replace(year=birth_date.year + 18, month=3, day=1)
+    return on < eighteenth
+
+
+def consent_withdraw(*, actor, consent: Consent, withdrawn_on) -> Consent:
+    policy.require(actor, policy.CHANGE, consent.registration)
+    with transaction.atomic():
+        consent.withdrawn_on = withdrawn_on
+        consent.save(update_fields=["withdrawn_on"])
+        audit.log(actor, "casework.consent.withdrawn", consent)
+    return consent
+
+
+def plan_save(
+    *, actor, registration: Registration, goals: str, steps: str, agreed_on, review_on=None
+) -> Plan:
+    """Make or revise the youth's plan (clarification, goals, agreed steps; DOMAIN.md §6.5)."""
+    policy.require(actor, policy.CHANGE, registration)
+    if not goals.strip():
+        require_none([Problem("goals", _("the plan needs at least one goal"))])
+    if review_on is not None and review_on < agreed_on:
+        require_none([Problem("review_on", _("the review date is before the plan was agreed"))])
+    with transaction.atomic():
+        plan, created = Plan.objects.update_or_create(
+            registration=registration,
+            defaults={
+                "county_id": registration.county_id,
+                "goals": goals.strip(),
+                "steps": steps.strip(),
+                "agreed_on": agreed_on,
+                "review_on": review_on,
+                "updated_by": actor,
+            },
+        )
+        audit.log(actor, "casework.plan.made" if created else "casework.plan.revised", plan)
+    return plan

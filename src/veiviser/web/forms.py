@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from veiviser.casework.models import Channel, Outcome
+from veiviser.casework.models import Channel, Outcome, PartnerKind
 from veiviser.codes.models import ReasonGroup, StatusCode
 from veiviser.organisation.models import Municipality, Role, Unit, User
 from veiviser.problems import ValidationFailed
@@ -197,3 +197,37 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kw)
         if not confidential_allowed:
             del self.fields["confidential"]
+
+
+class PartnerForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Service"), choices=PartnerKind.choices)
+    name = forms.CharField(label=_("Contact person or office"), max_length=200, required=False)
+    since = forms.DateField(label=_("Involved since"), widget=DateInput())
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.fields["since"].initial = timezone.localdate()
+
+
+class ConsentForm(forms.Form):
+    partner_kind = forms.ChoiceField(label=_("Share information with"), choices=PartnerKind.choices)
+    given_on = forms.DateField(label=_("Given on"), widget=DateInput())
+    written = forms.BooleanField(label=_("Written consent"), required=False, initial=True)
+    signed_by_guardian = forms.BooleanField(
+        label=_("Signed by a guardian"),
+        required=False,
+        help_text=_("Required when the youth is under 18."),
+    )
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.fields["given_on"].initial = timezone.localdate()
+
+
+class PlanForm(forms.Form):
+    goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 3}))
+    steps = forms.CharField(
+        label=_("Agreed steps"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    agreed_on = forms.DateField(label=_("Agreed with the youth on"), widget=DateInput())
+    review_on = forms.DateField(label=_("Review on"), widget=DateInput(), required=False)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.casework import services as casework
-from veiviser.casework.models import WorkingList
+from veiviser.casework.models import Consent, WorkingList
 from veiviser.casework.selectors import working_lists_for
 from veiviser.codes.models import MainGroup, ReasonGroup
 from veiviser.codes.selectors import kodeverk, school_year_of
@@ -186,6 +186,33 @@ def coordinator_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/coordinator.html", context)
 
 
+FORM_KEYS = (
+    "contact_form",
+    "status_form",
+    "reason_form",
+    "assign_form",
+    "note_form",
+    "partner_form",
+    "consent_form",
+    "plan_form",
+)
+
+
+def _plan_form(registration, data=None):
+    plan = getattr(registration, "plan", None)
+    initial = (
+        {
+            "goals": plan.goals,
+            "steps": plan.steps,
+            "agreed_on": plan.agreed_on,
+            "review_on": plan.review_on,
+        }
+        if plan
+        else {"agreed_on": timezone.localdate()}
+    )
+    return forms.PlanForm(data, prefix=f"l{registration.pk}", initial=initial)
+
+
 def _name(user) -> str:
     if user is None:
         return ""
@@ -205,6 +232,8 @@ def _youth_context(request, person: Person) -> dict:
             "status_facts__recorded_by",
             "contacts",
             "notes__created_by",
+            "partners",
+            "consents",
         )
         .order_by("-school_year")
     )
@@ -263,6 +292,16 @@ def _youth_context(request, person: Person) -> dict:
                     reverse=True,
                 ),
                 "contacts": list(registration.contacts.all()),
+                "partners": list(registration.partners.all()),
+                "consents": list(registration.consents.all()),
+                "plan": getattr(registration, "plan", None),
+                "partner_form": forms.PartnerForm(prefix=f"p{registration.pk}")
+                if can_change
+                else None,
+                "consent_form": forms.ConsentForm(prefix=f"k{registration.pk}")
+                if can_change
+                else None,
+                "plan_form": _plan_form(registration) if can_change else None,
                 "notes": notes,
                 "hidden_notes": len(registration.notes.all()) - len(notes),
                 "note_form": forms.NoteForm(
@@ -332,7 +371,7 @@ def _action(request, registration, form, act, done_message):
     context = _youth_context(request, registration.person)
     for entry in context["entries"]:
         if entry["registration"].pk == registration.pk:
-            for key in ("contact_form", "status_form", "reason_form", "assign_form", "note_form"):
+            for key in FORM_KEYS:
                 if entry[key] is not None and entry[key].prefix == form.prefix:
                     entry[key] = form
     context["open_form"] = form.prefix
@@ -382,6 +421,54 @@ def note_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         casework.note_add(actor=request.user, registration=registration, **data)
 
     return _action(request, registration, form, act, _("The note was saved."))
+
+
+@login_required
+@require_POST
+def partner_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for_change(request, pk)
+    form = forms.PartnerForm(request.POST, prefix=f"p{registration.pk}")
+
+    def act(data):
+        casework.partner_add(actor=request.user, registration=registration, **data)
+
+    return _action(request, registration, form, act, _("The partner was added."))
+
+
+@login_required
+@require_POST
+def consent_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for_change(request, pk)
+    form = forms.ConsentForm(request.POST, prefix=f"k{registration.pk}")
+
+    def act(data):
+        casework.consent_record(actor=request.user, registration=registration, **data)
+
+    return _action(request, registration, form, act, _("The consent was recorded."))
+
+
+@login_required
+@require_POST
+def consent_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = get_object_or_404(Consent.objects.select_related("registration"), pk=pk)
+    policy.require(request.user, policy.VIEW, consent.registration)
+    casework.consent_withdraw(
+        actor=request.user, consent=consent, withdrawn_on=timezone.localdate()
+    )
+    messages.success(request, _("The consent was withdrawn."))
+    return _back(consent.registration)
+
+
+@login_required
+@require_POST
+def plan_save_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for_change(request, pk)
+    form = _plan_form(registration, request.POST)
+
+    def act(data):
+        casework.plan_save(actor=request.user, registration=registration, **data)
+
+    return _action(request, registration, form, act, _("The plan was saved."))
 
 
 @login_required
