@@ -386,3 +386,34 @@ def test_partner_added(client, advisor, caseload):
     )
     assert Partner.objects.get(registration=reg).name == "NAV Tønsberg"
     assert "NAV Tønsberg" in client.get(f"/ungdom/{reg.person_id}/").text
+
+
+def test_carry_over_to_the_next_school_year(client, advisor, caseload):
+    reg = caseload[0]
+    registry.status_record(actor=None, registration=reg, code="OTOA", valid_from=date(2024, 10, 1))
+    client.force_login(advisor)
+    page = client.get(f"/ungdom/{reg.person_id}/")
+    assert page.context["entries"][0]["can_carry_over"]
+    assert client.post(f"/tilmelding/{reg.pk}/videre/").status_code == 302
+    carried = Registration.objects.get(person=reg.person, school_year=2025)
+    assert (carried.registered_on, carried.reason, carried.advisor) == (
+        date(2025, 8, 1),
+        "not_applied",
+        advisor,
+    )
+    assert carried.status_facts.get().code == "OTOA"
+    # Only once.
+    client.post(f"/tilmelding/{reg.pk}/videre/")
+    assert Registration.objects.filter(person=reg.person).count() == 2
+
+
+def test_youth_outside_the_target_group_is_not_carried_over(client, advisor, caseload):
+    reg = caseload[0]
+    registry.status_record(
+        actor=None, registration=reg, code="OTEV_IM", valid_from=date(2024, 10, 1)
+    )
+    client.force_login(advisor)
+    assert not client.get(f"/ungdom/{reg.person_id}/").context["entries"][0]["can_carry_over"]
+    response = client.post(f"/tilmelding/{reg.pk}/videre/", follow=True)
+    assert not Registration.objects.filter(person=reg.person, school_year=2025).exists()
+    assert "målgruppen" in " ".join(str(m) for m in response.context["messages"])

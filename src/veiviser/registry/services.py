@@ -19,7 +19,7 @@ from veiviser.codes.selectors import kodeverk
 from veiviser.organisation.models import Unit
 from veiviser.people.models import Person
 from veiviser.problems import Problem, require_none
-from veiviser.registry import checks
+from veiviser.registry import checks, rules
 from veiviser.registry.models import ReasonFact, Registration, Source, StatusFact
 
 
@@ -289,3 +289,56 @@ def youth_register(
             source=source,
             unit=unit,
         )
+
+
+def registration_carry_over(*, actor, registration: Registration) -> Registration:
+    """Carry a youth over to the next school year (avslutte skoleåret, DOMAIN.md §3): a youth
+    still in the target group on 31 July gets a registration dated 1 August of the next school
+    year, with the reason group and the status in force on 31 July, in the same unit and
+    caseload. Everyone else's registration simply ends with the year."""
+    from veiviser.registry.selectors import registration_state
+
+    policy.require(actor, policy.CHANGE, registration)
+    kv = kodeverk()
+    year_end = date(registration.school_year + 1, 7, 31)
+    state = registration_state(kv, registration, year_end)
+    problems = []
+    if not state.in_target_group:
+        problems.append(
+            Problem(
+                "school_year",
+                _("the youth is not in the target group on %(date)s: the registration ends")
+                % {"date": year_end.isoformat()},
+            )
+        )
+    if Registration.objects.filter(
+        person_id=registration.person_id, school_year=registration.school_year + 1
+    ).exists():
+        problems.append(
+            Problem("school_year", _("the youth is already registered in the next school year"))
+        )
+    require_none(problems)
+    start = date(registration.school_year + 1, 8, 1)
+    with transaction.atomic():
+        carried = registration_create(
+            actor=actor,
+            person=registration.person,
+            school_year=registration.school_year + 1,
+            registered_on=start,
+            reason=state.reason,
+            reason_code=registration.reason_code if state.reason == registration.reason else "",
+            source=registration.source,
+            unit=registration.unit,
+        )
+        if registration.advisor_id:
+            carried.advisor_id = registration.advisor_id
+            carried.save(update_fields=["advisor"])
+        if state.status != rules.DEFAULT_STATUS:
+            status_record(actor=actor, registration=carried, code=state.status, valid_from=start)
+        audit.log(
+            actor,
+            "registry.registration.carried_over",
+            carried,
+            data={"from": registration.pk, "status": state.status},
+        )
+    return carried

@@ -22,6 +22,7 @@ urlpatterns = [
     path("tilmelding/<int:pk>/samtykke/", views.consent_record_view, name="consent-record"),
     path("samtykke/<int:pk>/trekk/", views.consent_withdraw_view, name="consent-withdraw"),
     path("tilmelding/<int:pk>/plan/", views.plan_save_view, name="plan-save"),
+    path("tilmelding/<int:pk>/videre/", views.carry_over_view, name="carry-over"),
     path("tilmelding/<int:pk>/status/", views.status_record_view, name="status-record"),
     path("tilmelding/<int:pk>/arsak/", views.reason_record_view, name="reason-record"),
     path("tilmelding/<int:pk>/tildel/", views.assign_view, name="assign"),

@@ -1,5 +1,7 @@
 """The staff web app: thin views over the selectors, services and the access policy."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,7 +28,12 @@ from veiviser.problems import ValidationFailed
 from veiviser.registry import rules
 from veiviser.registry import services as registry
 from veiviser.registry.models import Registration
-from veiviser.registry.selectors import WorklistFilter, registrations_for, worklist
+from veiviser.registry.selectors import (
+    WorklistFilter,
+    registration_state,
+    registrations_for,
+    worklist,
+)
 from veiviser.web import forms
 
 PAGE_SIZE = 50
@@ -239,6 +246,7 @@ def _youth_context(request, person: Person) -> dict:
     )
     group_names = dict(MainGroup.objects.values_list("number", "name"))
     reason_names = dict(ReasonGroup.objects.values_list("key", "name"))
+    years = {r.school_year for r in registrations}
     entries = []
     for registration in registrations:
         facts = sorted(registration.status_facts.all(), key=lambda f: (f.valid_from, f.recorded_at))
@@ -277,9 +285,14 @@ def _youth_context(request, person: Person) -> dict:
             None,
             registration.reason,
         )
+        year_end = registration_state(kv, registration, date(registration.school_year + 1, 7, 31))
         entries.append(
             {
                 "registration": registration,
+                "can_carry_over": can_change
+                and year_end.in_target_group
+                and registration.school_year + 1 not in years
+                and today >= date(registration.school_year + 1, 6, 1),
                 "reason_name": reason_names.get(reason, reason),
                 "reason_names": reason_names,
                 "status": status,
@@ -469,6 +482,19 @@ def plan_save_view(request: HttpRequest, pk: int) -> HttpResponse:
         casework.plan_save(actor=request.user, registration=registration, **data)
 
     return _action(request, registration, form, act, _("The plan was saved."))
+
+
+@login_required
+@require_POST
+def carry_over_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for_change(request, pk)
+    try:
+        registry.registration_carry_over(actor=request.user, registration=registration)
+    except ValidationFailed as failed:
+        messages.error(request, " ".join(p.reason for p in failed.problems))
+    else:
+        messages.success(request, _("The youth was carried over to the next school year."))
+    return _back(registration)
 
 
 @login_required
