@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "veiviser.statistics",
     "veiviser.demo",
     "veiviser.web",
+    "veiviser.tenancy",
 ]
 
 LOGIN_URL = "login"
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "veiviser.tenancy.middleware.TenantWallMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
