@@ -1,0 +1,125 @@
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from veiviser.codes.selectors import kodeverk
+from veiviser.organisation.models import County
+from veiviser.statistics import exports
+from veiviser.statistics.reconcile import (
+    InstantsOutOfOrder,
+    reconcile,
+    reconciliation_document,
+    reconciliation_rows,
+    reconciliation_text,
+)
+from veiviser.statistics.tables import DateOutsideSchoolYear
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("--date %(value)s is not a date YYYY-MM-DD") % {"value": repr(text)}
+        ) from None
+
+
+def _instant(option: str, text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise CommandError(
+            _(
+                "%(option)s %(value)s is not an instant with a UTC offset, "
+                "e.g. 2024-06-20T00:00:00+02:00"
+            )
+            % {"option": option, "value": repr(text)}
+        )
+    return value
+
+
+class Command(BaseCommand):
+    help = (
+        "Explain why Table 1 and Table 2 at one date differ between two readings: as the data "
+        "were known at --from (e.g. when the numbers were sent to Udir) and as they are known "
+        "at --to (default: now). Prints each cell at both instants and the difference, and "
+        "every registration that moved between cells, with the reason: a registration recorded "
+        "late, a status recorded late, a corrected status, or a changed reason. Youths are "
+        "shown by registration key and initials only. See docs/statistics.md, Reconciliation."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--county", required=True, help="two-digit county number, e.g. 39")
+        parser.add_argument(
+            "--school-year",
+            required=True,
+            type=int,
+            help="the school year's start year: 2023 means 2023/24",
+        )
+        parser.add_argument(
+            "--date",
+            required=True,
+            help="the counting date to explain, inside the school year (YYYY-MM-DD)",
+        )
+        parser.add_argument(
+            "--from",
+            dest="known_from",
+            metavar="INSTANT",
+            required=True,
+            help="the first reading: what had been recorded by this instant, e.g. when the "
+            "numbers were taken (ISO 8601 with offset, e.g. 2024-06-20T00:00:00+02:00)",
+        )
+        parser.add_argument(
+            "--to",
+            dest="known_to",
+            metavar="INSTANT",
+            help="the second reading: what had been recorded by this instant (default: "
+            "everything recorded so far); must come after --from",
+        )
+        parser.add_argument(
+            "--format",
+            choices=["text", "json", "csv"],
+            default="text",
+            help="text (for people), json or csv (semicolons, UTF-8 with BOM, for Excel)",
+        )
+        parser.add_argument("--output", help="write to this file instead of standard output")
+
+    def handle(self, *args, **options):
+        county = County.objects.filter(number=options["county"]).first()
+        if county is None:
+            raise CommandError(
+                _("no county %(county)s in this database") % {"county": repr(options["county"])}
+            )
+        on = _date(options["date"])
+        known_from = _instant("--from", options["known_from"])
+        known_to = _instant("--to", options["known_to"]) if options["known_to"] else None
+        try:
+            result = reconcile(
+                kodeverk(),
+                county=county.number,
+                school_year=options["school_year"],
+                on=on,
+                known_from=known_from,
+                known_to=known_to,
+            )
+        except (DateOutsideSchoolYear, InstantsOutOfOrder, LookupError) as exc:
+            raise CommandError(str(exc)) from None
+        texts = {"known_from_text": options["known_from"], "known_to_text": options["known_to"]}
+        output_format = options["format"]
+        if output_format == "csv":
+            text = exports.write_csv(*reconciliation_rows(result))
+        elif output_format == "json":
+            text = json.dumps(reconciliation_document(result, **texts), ensure_ascii=False) + "\n"
+        else:
+            text = reconciliation_text(result, **texts)
+        if options["output"]:
+            # newline="": the CSV writer already ends its lines with CRLF.
+            with Path(options["output"]).open("w", encoding="utf-8", newline="") as file:
+                file.write(text)
+        else:
+            self.stdout.write(text, ending="")
