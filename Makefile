@@ -15,6 +15,7 @@ help:
 	@echo "make lint            ruff check, ruff format --check, makemigrations --check"
 	@echo "make lock            re-resolve requirements.lock from pyproject.toml (needs uv)"
 	@echo "make browser         install Debian's chromium for the end-to-end tests, if missing"
+	@echo "make system-deps     install Debian's pango and DejaVu fonts for WeasyPrint (PDF), if missing"
 	@echo "make vendor          re-vendor Designsystemet, Inter and htmx from npm (needs npm)"
 
 # The virtualenv, installed from the hashed lock file; rebuilt when the lock changes.
@@ -41,10 +42,10 @@ demo: venv
 	@echo
 	$(BIN)/veiviser runserver $(HOST):$(PORT)
 
-test: venv browser
+test: venv system-deps browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: venv browser
+test-postgres: venv system-deps browser
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/veiviser} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -81,6 +82,19 @@ BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/veiviser_bench
 bench: venv
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python -m benchmarks.run --scale $(SCALE) --postgres $(BENCH_POSTGRES) $(BENCH_ARGS)
+
+# WeasyPrint (letters and reports as PDF) needs Debian's pango and a font; installed only when
+# missing (as root, or with sudo).
+.PHONY: system-deps
+SYSTEM_DEPS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+system-deps:
+	@missing=$$(for p in $(SYSTEM_DEPS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing for WeasyPrint"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; } \
+	  || { echo "could not install $$missing: PDF letters will not render" >&2; exit 1; }; \
+	fi
 
 # The end-to-end tests (tests/e2e) drive Debian's Chromium through Playwright, never a browser
 # that Playwright downloads. Installed only when missing; without it, and outside CI, the e2e

@@ -3,14 +3,17 @@
 Tenant first (a user sees only their own county), then role, then unit or own caseload
 (DOMAIN.md §1). Views, services and selectors ask here; nothing else decides access.
 
-| role | view | change | assign | register | confidential notes |
-|---|---|---|---|---|---|
-| advisor | own unit | own caseload and the unit's unassigned youths | – | own unit | own caseload |
-| unit coordinator | own unit | own unit | own unit | own unit | own unit |
-| county leader | county | – | county | – | – |
-| office / statistics | county | county | county | county | – |
-| project worker | own caseload | own caseload | – | – | own caseload |
-| administrator | – (users and settings, not youths) | – | – | – | – |
+| role | view | change | assign | register | confidential notes | statistics |
+|---|---|---|---|---|---|---|
+| advisor | own unit | own caseload and the unit's unassigned youths | – | own unit | own caseload | – |
+| unit coordinator | own unit | own unit | own unit | own unit | own unit | own unit |
+| county leader | county | – | county | – | – | county |
+| office / statistics | county | county | county | county | – | county |
+| project worker | own caseload | own caseload | – | – | own caseload | – |
+| administrator | – (users and settings, not youths) | – | – | – | – | – |
+
+`statistics` is the Table 1 and Table 2 page: the whole county or any of its units (county), or
+the user's own unit only (unit). Its drill-down lists still show only what `view` allows.
 
 `actor=None` is the system itself (an operator's command, a migration): it passes every check,
 as the operator already holds the database.
@@ -26,6 +29,7 @@ CHANGE = "change"
 ASSIGN = "assign"
 REGISTER = "register"
 CONFIDENTIAL = "confidential"  # read and write confidential (special-category) notes
+STATISTICS = "statistics"  # the statistics page: Table 1 and 2 of the county or a unit
 
 NOTHING, CASELOAD, CASELOAD_OR_UNASSIGNED, UNIT, COUNTY = (
     "nothing",
@@ -42,6 +46,7 @@ SCOPES: dict[str, dict[str, str]] = {
         ASSIGN: NOTHING,
         REGISTER: UNIT,
         CONFIDENTIAL: CASELOAD,
+        STATISTICS: NOTHING,
     },
     Role.UNIT_COORDINATOR: {
         VIEW: UNIT,
@@ -49,6 +54,7 @@ SCOPES: dict[str, dict[str, str]] = {
         ASSIGN: UNIT,
         REGISTER: UNIT,
         CONFIDENTIAL: UNIT,
+        STATISTICS: UNIT,
     },
     Role.COUNTY_LEADER: {
         VIEW: COUNTY,
@@ -56,6 +62,7 @@ SCOPES: dict[str, dict[str, str]] = {
         ASSIGN: COUNTY,
         REGISTER: NOTHING,
         CONFIDENTIAL: NOTHING,
+        STATISTICS: COUNTY,
     },
     Role.OFFICE: {
         VIEW: COUNTY,
@@ -63,6 +70,7 @@ SCOPES: dict[str, dict[str, str]] = {
         ASSIGN: COUNTY,
         REGISTER: COUNTY,
         CONFIDENTIAL: NOTHING,
+        STATISTICS: COUNTY,
     },
     Role.PROJECT_WORKER: {
         VIEW: CASELOAD,
@@ -70,6 +78,7 @@ SCOPES: dict[str, dict[str, str]] = {
         ASSIGN: NOTHING,
         REGISTER: NOTHING,
         CONFIDENTIAL: CASELOAD,
+        STATISTICS: NOTHING,
     },
     Role.ADMINISTRATOR: {
         VIEW: NOTHING,
@@ -77,6 +86,7 @@ SCOPES: dict[str, dict[str, str]] = {
         ASSIGN: NOTHING,
         REGISTER: NOTHING,
         CONFIDENTIAL: NOTHING,
+        STATISTICS: NOTHING,
     },
 }
 
@@ -134,6 +144,21 @@ def can(user, action: str, obj) -> bool:
             return False
         return kind == COUNTY or (kind == UNIT and obj.pk == user.unit_id)
     return False
+
+
+def statistics_units(user):
+    """The units whose statistics `user` may see (STATISTICS): every unit of the county, the
+    user's own unit, or none. With county scope the whole county may be chosen as well."""
+    from veiviser.organisation.models import Unit
+
+    kind = scope(user, STATISTICS)
+    if user is None:
+        return Unit.objects.all()
+    if kind == COUNTY:
+        return Unit.objects.filter(county_id=user.county_id)
+    if kind == UNIT and user.unit_id:
+        return Unit.objects.filter(county_id=user.county_id, pk=user.unit_id)
+    return Unit.objects.none()
 
 
 def require(user, action: str, obj) -> None:

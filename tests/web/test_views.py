@@ -105,7 +105,7 @@ def test_worklist_query_count_does_not_grow_with_rows(
     client, advisor, caseload, django_assert_max_num_queries
 ):
     client.force_login(advisor)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(21):
         client.get("/ungdommer/?school_year=2024&alle=1")
 
 

@@ -57,12 +57,22 @@ INSTALLED_APPS = [
     "veiviser.people",
     "veiviser.registry",
     "veiviser.casework",
+    "veiviser.duties",
     "veiviser.exchange",
     "veiviser.statistics",
     "veiviser.demo",
+    "django_tasks",
+    "django_tasks_db",
+    "veiviser.letters",
     "veiviser.web",
     "veiviser.tenancy",
 ]
+
+# Background work: Django's tasks API (django-tasks backport). The database backend needs no
+# other server; `veiviser db_worker` runs the queue (docs/letters.md).
+TASKS = {
+    "default": {"BACKEND": env_str("VEIVISER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:worklist"

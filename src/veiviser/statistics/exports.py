@@ -84,9 +84,17 @@ def write_csv(header: list[str], rows: list[list]) -> str:
     return BOM + out.getvalue()
 
 
-def write_xlsx(document: dict, path, *, county_name: str = "", threshold: int | None = None):
-    """One sheet with both tables: a note of county, school year, known at and suppression
-    above them, bold headers, one column per counting date."""
+def write_xlsx(
+    document: dict,
+    path,
+    *,
+    county_name: str = "",
+    threshold: int | None = None,
+    unit_name: str = "",
+):
+    """One sheet with both tables: a note of county (and unit, for one unit's numbers), school
+    year, known at and suppression above them, bold headers, one column per counting date.
+    `path` is a file name or a binary file object."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -104,6 +112,7 @@ def write_xlsx(document: dict, path, *, county_name: str = "", threshold: int | 
         }
     notes = [
         (_("County"), f"{document['county']} {county_name}".strip()),
+        *([(_("Unit"), unit_name)] if unit_name else []),
         (_("School year"), school_year_label(document["school_year"])),
         (_("Known at"), known_at),
         (_("Suppressed"), suppressed),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from veiviser.web import views
+from veiviser.web import duties_views, letters_views, statistics_views, views
 
 app_name = "web"
 
@@ -26,4 +26,16 @@ urlpatterns = [
     path("tilmelding/<int:pk>/status/", views.status_record_view, name="status-record"),
     path("tilmelding/<int:pk>/arsak/", views.reason_record_view, name="reason-record"),
     path("tilmelding/<int:pk>/tildel/", views.assign_view, name="assign"),
+    path("tilmelding/<int:pk>/brev/", letters_views.letter_create_view, name="letter-create"),
+    path("brev/<int:pk>/pdf/", letters_views.letter_download_view, name="letter-download"),
+    path("ungdom/<int:pk>/brevsperre/", letters_views.letter_block_view, name="letter-block"),
+    path("statistikk/", statistics_views.statistics_view, name="statistics"),
+    path("statistikk/csv/", statistics_views.statistics_csv_view, name="statistics-csv"),
+    path("statistikk/xlsx/", statistics_views.statistics_xlsx_view, name="statistics-xlsx"),
+    path(
+        "statistikk/ungdommer/",
+        statistics_views.statistics_youths_view,
+        name="statistics-youths",
+    ),
+    path("plikter/", duties_views.duties_view, name="duties"),
 ]

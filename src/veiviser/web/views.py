@@ -22,6 +22,7 @@ from veiviser.casework.models import Consent, WorkingList
 from veiviser.casework.selectors import working_lists_for
 from veiviser.codes.models import MainGroup, ReasonGroup
 from veiviser.codes.selectors import kodeverk, school_year_of
+from veiviser.duties import selectors as duty_selectors
 from veiviser.organisation.models import Role
 from veiviser.people.models import Person
 from veiviser.problems import ValidationFailed
@@ -84,6 +85,7 @@ def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: s
     )
     group_names = {g.number: g.name for g in groups}
     reason_names = dict(ReasonGroup.objects.values_list("key", "name"))
+    next_duties = duty_selectors.next_duties(kv, page.object_list, on=today)
     rows = []
     for registration in page.object_list:
         group = kv.status_main_group(registration.status_now, registration.school_year)
@@ -100,6 +102,7 @@ def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: s
                 "days_registered": (today - registration.registered_on).days,
                 "last_contact": last,
                 "days_since_contact": (today - timezone.localdate(last)).days if last else None,
+                "next_duty": duty_selectors.described(next_duties.get(registration.pk)),
             }
         )
     query = request.GET.copy()
@@ -343,13 +346,17 @@ def _youth_context(request, person: Person) -> dict:
                 ),
             }
         )
-    return {
+    context = {
         "person": person,
         "age": rules.age_at(today, person.birth_date),
         "minor": rules.age_at(today, person.birth_date) < 18,
         "guardians": list(person.guardians.all()),
         "entries": entries,
     }
+    from veiviser.web.letters_views import letters_context
+
+    letters_context(user, person, context)
+    return context
 
 
 @login_required
@@ -360,9 +367,11 @@ def youth_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/youth.html", _youth_context(request, person))
 
 
-def _registration_for_change(request, pk: int) -> Registration:
+def _registration_for_change(request, pk: int, action: str = policy.CHANGE) -> Registration:
+    """The registration, if the user may do `action` to it (403 otherwise, before any input
+    is read; the service checks again when it writes)."""
     registration = get_object_or_404(Registration.objects.select_related("person"), pk=pk)
-    policy.require(request.user, policy.VIEW, registration)
+    policy.require(request.user, action, registration)
     return registration
 
 
@@ -526,7 +535,7 @@ def reason_record_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration_for_change(request, pk)
+    registration = _registration_for_change(request, pk, policy.ASSIGN)
     form = forms.AssignForm(
         request.POST,
         prefix=f"a{registration.pk}",

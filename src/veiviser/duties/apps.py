@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DutiesConfig(AppConfig):
+    name = "veiviser.duties"
+    label = "duties"
+    verbose_name = _("Duties and deadlines")

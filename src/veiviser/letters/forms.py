@@ -1,0 +1,82 @@
+"""Forms of the letters section on the youth page (shape only; the rules are in services)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from veiviser.letters.models import Audience
+from veiviser.letters.selectors import active_templates
+
+YOUTH = "youth"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kw):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kw)
+
+
+class LetterForm(forms.Form):
+    template = forms.TypedChoiceField(label=_("Letter"), coerce=int)
+    recipient = forms.ChoiceField(label=_("To"))
+    appointment_time = forms.DateTimeField(
+        label=_("Appointment time"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("Only for appointment letters."),
+    )
+    appointment_place = forms.CharField(
+        label=_("Appointment place"), required=False, max_length=200
+    )
+
+    def __init__(self, *args, guardians=(), templates=None, **kw):
+        super().__init__(*args, **kw)
+        templates = active_templates() if templates is None else templates
+        self.templates = {t.pk: t for t in templates}
+        self.guardians = {str(g.pk): g for g in guardians}
+        self.fields["template"].choices = [
+            (t.pk, f"{t.title} ({t.get_audience_display().lower()})")
+            for t in self.templates.values()
+        ]
+        self.fields["recipient"].choices = [(YOUTH, _("The youth"))] + [
+            (pk, _("Guardian: %(name)s") % {"name": g.name}) for pk, g in self.guardians.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        template = self.templates.get(data.get("template"))
+        if template is not None and data.get("recipient"):
+            wants_guardian = data["recipient"] != YOUTH
+            if wants_guardian != (template.audience == Audience.GUARDIAN):
+                self.add_error(
+                    "recipient",
+                    _("This letter is for a guardian.")
+                    if template.audience == Audience.GUARDIAN
+                    else _("This letter is for the youth."),
+                )
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        extra = {}
+        if data.get("appointment_time"):
+            extra["appointment_time"] = data["appointment_time"]
+        if data.get("appointment_place"):
+            extra["appointment_place"] = data["appointment_place"]
+        return {
+            "template": self.templates[data["template"]],
+            "recipient": self.guardians.get(data["recipient"]),
+            "context_extra": extra,
+        }
+
+
+class LetterBlockForm(forms.Form):
+    blocked = forms.BooleanField(
+        label=_("Do not send letters to the guardians (confidentiality)"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason for the block"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,89 @@
+"""Reads of letters, through the access policy."""
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef
+
+from veiviser import policy
+from veiviser.letters.models import (
+    Audience,
+    Letter,
+    LetterBlock,
+    LetterKind,
+    LetterTemplate,
+)
+from veiviser.registry.models import Registration
+
+
+def is_minor(birth_date: date, on: date) -> bool:
+    """Under 18 on `on`, by exact age (the legal age; not the statistics' year difference)."""
+    try:
+        eighteenth = birth_date.replace(year=birth_date.year + 18)
+    except ValueError:  # born 29 February
+        eighteenth = birth_date.replace(year=birth_date.year + 18, month=3, day=1)
+    return on < eighteenth
+
+
+def active_templates():
+    return LetterTemplate.objects.filter(active=True).order_by("kind", "audience", "title")
+
+
+def letters_for(user, registration: Registration):
+    """The registration's letters, newest first; none when `user` may not view it."""
+    if not policy.can(user, policy.VIEW, registration):
+        return Letter.objects.none()
+    return (
+        Letter.objects.filter(registration=registration)
+        .select_related("template", "created_by")
+        .defer("pdf")
+    )
+
+
+def letters_of(registrations):
+    """The letters of registrations the caller has already checked the user may view."""
+    return (
+        Letter.objects.filter(registration__in=registrations)
+        .select_related("template", "created_by")
+        .defer("pdf")
+    )
+
+
+def guardian_letters_blocked(person) -> LetterBlock | None:
+    return LetterBlock.objects.filter(person=person).first()
+
+
+def batch_candidates(*, county, since: date, unit=None, user=None, today: date):
+    """What an information-letter batch would make (DOMAIN.md §6 duty 2): for every
+    registration of the county (or unit) registered on or after `since` that `user` may
+    change, a letter to the youth unless the registration has one, and for a youth under 18 on
+    `today` a letter to each guardian who has none, unless letters to guardians are blocked.
+    Returns [(registration, audience, guardian or None)] in a stable order."""
+    registrations = (
+        Registration.objects.filter(
+            policy.registrations_q(user, policy.CHANGE),
+            county=county,
+            registered_on__gte=since,
+        )
+        .select_related("person", "unit", "advisor")
+        .prefetch_related("person__guardians")
+        .annotate(blocked=Exists(LetterBlock.objects.filter(person_id=OuterRef("person_id"))))
+        .order_by("registered_on", "pk")
+    )
+    if unit is not None:
+        registrations = registrations.filter(unit=unit)
+    sent = set(
+        Letter.objects.filter(
+            registration__in=registrations, kind=LetterKind.INFORMATION
+        ).values_list("registration_id", "audience", "guardian_id")
+    )
+    out = []
+    for registration in registrations:
+        if (registration.pk, Audience.YOUTH, None) not in sent:
+            out.append((registration, Audience.YOUTH, None))
+        person = registration.person
+        if registration.blocked or not is_minor(person.birth_date, today):
+            continue
+        for guardian in person.guardians.all():
+            if (registration.pk, Audience.GUARDIAN, guardian.pk) not in sent:
+                out.append((registration, Audience.GUARDIAN, guardian))
+    return out

@@ -1,0 +1,73 @@
+"""The county leader's statistics page in a real browser, with axe: the tables, the charts,
+and a drill-down list of the youths behind a number."""
+
+from datetime import date
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible, login
+from veiviser.audit.models import AuditEvent
+from veiviser.organisation import services as organisation
+from veiviser.organisation.models import Role
+from veiviser.registry import services as registry
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "not-a-real-password-1"
+
+
+@pytest.fixture
+def leader(vestfold):
+    return organisation.staff_user_create(
+        actor=None,
+        username="lise",
+        password=PASSWORD,
+        role=Role.COUNTY_LEADER,
+        county=vestfold,
+        first_name="Lise",
+        last_name="Leder",
+    )
+
+
+@pytest.fixture
+def youths(make_person, tonsberg, horten):
+    for n, (given, family, unit, code) in enumerate(
+        [
+            ("Emma", "Eksempel", tonsberg, "OTOV"),
+            ("Jonas", "Prøvesen", tonsberg, "OTEV"),
+            ("Ida", "Testdal", horten, "OTEV"),
+            ("Ali", "Aktivsen", horten, None),
+        ]
+    ):
+        person = make_person(birth_date=date(2006, 5, n + 1), given=given, family=family)
+        registration = registry.registration_create(
+            actor=None,
+            person=person,
+            school_year=2024,
+            registered_on=date(2024, 8, 20),
+            reason="not_applied",
+            unit=unit,
+        )
+        if code:
+            registry.status_record(
+                actor=None, registration=registration, code=code, valid_from=date(2024, 9, 1)
+            )
+
+
+def test_county_leader_opens_the_statistics_and_a_drilldown(page, leader, youths):
+    login(page, "lise", PASSWORD)
+    page.get_by_role("link", name="Statistikk").click()
+    assert page.get_by_role("heading", name="Statistikk", exact=True).is_visible()
+    table2 = page.get_by_role("table", name="Tabell 2. Tilmeldt ungdom etter status og målgruppe")
+    assert table2.is_visible()
+    assert page.get_by_role("img", name="Målgruppen etter hovedgruppe for status").count() == 1
+    assert_accessible(page)
+
+    row = table2.get_by_role("row", name="3. Ungdom i aktivitet")
+    row.get_by_role("link", name="2").first.click()
+    assert page.get_by_role("heading", name="3. Ungdom i aktivitet – 15.11.2024").is_visible()
+    assert page.get_by_role("link", name="Prøvesen, Jonas").is_visible()
+    assert page.get_by_role("link", name="Testdal, Ida").is_visible()
+    assert page.get_by_role("link", name="Eksempel, Emma").count() == 0
+    assert_accessible(page)
+    assert AuditEvent.objects.filter(action="statistics.drilldown.viewed").count() == 1

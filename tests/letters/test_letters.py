@@ -1,0 +1,259 @@
+"""Letters: the PDF, the guardian block, the batch, permissions and the template versions."""
+
+from datetime import date, datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.template import TemplateDoesNotExist
+
+from tests.conftest import at
+from veiviser.audit.models import AuditEvent
+from veiviser.letters import render, services
+from veiviser.letters.models import (
+    BatchStatus,
+    Letter,
+    LetterBlock,
+    LetterTemplate,
+)
+from veiviser.letters.selectors import is_minor
+from veiviser.problems import ValidationFailed
+
+pytestmark = pytest.mark.django_db
+
+
+def template(key):
+    return LetterTemplate.objects.get(key=key, active=True)
+
+
+def test_the_migration_installs_the_default_texts():
+    keys = set(LetterTemplate.objects.filter(active=True).values_list("key", "kind", "audience"))
+    assert keys == {
+        ("informasjon-ungdom", "information", "youth"),
+        ("informasjon-foresatte", "information", "guardian"),
+        ("innkalling-samtale", "appointment", "youth"),
+    }
+
+
+def test_information_letter_is_a_pdf_with_the_youths_name(advisor, minor):
+    letter = services.letter_create(
+        actor=advisor, registration=minor, template=template("informasjon-ungdom")
+    )
+    pdf = bytes(letter.pdf)
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert letter.recipient_name == "Mia Prøvesen"
+    import hashlib
+
+    assert letter.sha256 == hashlib.sha256(pdf).hexdigest()
+    # The laid-out text of the same HTML the PDF is written from.
+    html = render.letter_html(
+        title=letter.template.title,
+        body=letter.template.body,
+        variables=services.letter_variables(minor, recipient_name="Mia Prøvesen", on=date.today()),
+        letterhead=services._letterhead(minor),
+        recipient={"name": "Mia Prøvesen", "address": minor.person.address},
+    )
+    pages, text = render.pdf_text(html)
+    assert 1 <= pages <= 3
+    assert "Mia Prøvesen" in text
+    assert "Hei, Mia!" in text
+    assert "Vestfold" in text
+    event = AuditEvent.objects.get(action="letters.letter.created")
+    assert event.data["sha256"] == letter.sha256
+    assert event.county == "39"
+
+
+def test_appointment_letter_needs_time_and_place(advisor, minor):
+    with pytest.raises(ValidationFailed) as failed:
+        services.letter_create(
+            actor=advisor, registration=minor, template=template("innkalling-samtale")
+        )
+    assert {p.field for p in failed.value.problems} == {"appointment_time", "appointment_place"}
+    letter = services.letter_create(
+        actor=advisor,
+        registration=minor,
+        template=template("innkalling-samtale"),
+        context_extra={
+            "appointment_time": at("2025-09-02 08:00"),
+            "appointment_place": "OT Tønsberg, Møterom 2",
+        },
+    )
+    assert letter.kind == "appointment"
+
+
+def test_appointment_time_is_written_in_bokmal():
+    assert render.nb_datetime(at("2025-09-02 08:00")) == "tirsdag 2. september 2025 kl. 10:00"
+
+
+def test_guardian_letter_goes_to_a_guardian_of_the_youth(advisor, minor, adult):
+    anne = minor.person.guardians.get(name="Anne Prøvesen")
+    letter = services.letter_create(
+        actor=advisor,
+        registration=minor,
+        template=template("informasjon-foresatte"),
+        recipient=anne,
+    )
+    assert (letter.audience, letter.guardian, letter.recipient_name) == (
+        "guardian",
+        anne,
+        "Anne Prøvesen",
+    )
+    other = adult.person.guardians.get()
+    with pytest.raises(ValidationFailed):
+        services.letter_create(
+            actor=advisor,
+            registration=minor,
+            template=template("informasjon-foresatte"),
+            recipient=other,
+        )
+
+
+def test_no_letter_to_guardians_when_the_record_blocks_it(advisor, minor):
+    services.letter_block_set(
+        actor=advisor, person=minor.person, reason="Fortrolig adresse (kode 7)"
+    )
+    anne = minor.person.guardians.get(name="Anne Prøvesen")
+    with pytest.raises(ValidationFailed) as failed:
+        services.letter_create(
+            actor=advisor,
+            registration=minor,
+            template=template("informasjon-foresatte"),
+            recipient=anne,
+        )
+    assert failed.value.problems[0].field == "recipient"
+    assert not Letter.objects.exists()
+    # The youth still gets their own letter.
+    services.letter_create(
+        actor=advisor, registration=minor, template=template("informasjon-ungdom")
+    )
+    assert AuditEvent.objects.filter(action="letters.block.set").count() == 1
+
+
+def test_the_batch_skips_blocked_guardians(advisor, minor):
+    services.letter_block_set(actor=advisor, person=minor.person, reason="Barnevernet ber om det")
+    result = services.letters_batch(actor=None, county=minor.county, since=date(2025, 8, 1))
+    assert result == {"candidates": 1, "created": 1, "refused": 0}
+    assert list(Letter.objects.values_list("audience", flat=True)) == ["youth"]
+
+
+def test_lifting_the_block_allows_guardian_letters_again(advisor, minor):
+    services.letter_block_set(actor=advisor, person=minor.person, reason="midlertidig")
+    assert services.letter_block_clear(actor=advisor, person=minor.person)
+    assert not LetterBlock.objects.exists()
+    assert not services.letter_block_clear(actor=advisor, person=minor.person)
+
+
+def test_batch_makes_letters_to_youths_and_guardians_of_minors_once(minor, adult):
+    result = services.letters_batch(actor=None, county=minor.county, since=date(2025, 8, 1))
+    # Mia and her two guardians; Ola (of age) alone.
+    assert result == {"candidates": 4, "created": 4, "refused": 0}
+    assert sorted(Letter.objects.values_list("recipient_name", flat=True)) == [
+        "Anne Prøvesen",
+        "Bjørn Prøvesen",
+        "Mia Prøvesen",
+        "Ola Testesen",
+    ]
+    events = AuditEvent.objects.count()
+    again = services.letters_batch(actor=None, county=minor.county, since=date(2025, 8, 1))
+    assert again == {"candidates": 0, "created": 0, "refused": 0}
+    assert Letter.objects.count() == 4
+    assert AuditEvent.objects.count() == events
+
+
+def test_batch_only_covers_registrations_since_the_date(minor, adult):
+    result = services.letters_batch(actor=None, county=minor.county, since=date(2025, 8, 21))
+    assert result["created"] == 0
+
+
+def test_batch_as_an_advisor_covers_only_what_she_may_change(per, minor):
+    result = services.letters_batch(actor=per, county=minor.county, since=date(2025, 8, 1))
+    assert result["created"] == 0
+
+
+def test_background_batch_records_its_progress(minor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_start(actor=None, county=minor.county, since=date(2025, 8, 1))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.QUEUED and batch.task_id
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    batch.refresh_from_db()
+    assert (batch.status, batch.total, batch.done) == (BatchStatus.DONE, 3, 3)
+    assert batch.letters.count() == 3
+
+
+def test_letters_batch_command(minor, capsys):
+    call_command("letters", "batch", "--county", "39", "--since", "2025-08-01", verbosity=0)
+    assert Letter.objects.count() == 3
+    call_command("letters", "batch", "--county", "39", "--since", "2025-08-01", verbosity=0)
+    assert Letter.objects.count() == 3
+
+
+# -- permissions ------------------------------------------------------------------------------
+
+
+def test_advisor_of_another_unit_cannot_make_a_letter(per, minor):
+    with pytest.raises(PermissionDenied):
+        services.letter_create(
+            actor=per, registration=minor, template=template("informasjon-ungdom")
+        )
+
+
+def test_county_leader_cannot_make_letters_or_set_the_block(leader, minor):
+    with pytest.raises(PermissionDenied):
+        services.letter_create(
+            actor=leader, registration=minor, template=template("informasjon-ungdom")
+        )
+    with pytest.raises(PermissionDenied):
+        services.letter_block_set(actor=leader, person=minor.person, reason="x")
+    with pytest.raises(PermissionDenied):
+        services.batch_start(actor=leader, county=minor.county, since=date(2025, 8, 1))
+
+
+def test_download_needs_view_and_is_audited(advisor, leader, per, minor, telemark):
+    letter = services.letter_create(
+        actor=advisor, registration=minor, template=template("informasjon-ungdom")
+    )
+    # The county leader may view (not change): she may read the letter, and it is logged.
+    assert services.letter_download(actor=leader, letter=letter).startswith(b"%PDF")
+    event = AuditEvent.objects.get(action="letters.letter.downloaded")
+    assert event.actor == leader
+    # Per, an advisor in Horten, sees his own unit only.
+    with pytest.raises(PermissionDenied):
+        services.letter_download(actor=per, letter=letter)
+
+
+# -- templates --------------------------------------------------------------------------------
+
+
+def test_editing_a_template_makes_a_new_version_and_old_letters_keep_theirs(advisor, minor):
+    first = template("informasjon-ungdom")
+    letter = services.letter_create(actor=advisor, registration=minor, template=first)
+    edited = LetterTemplate.objects.get(pk=first.pk)
+    edited.body = "<p>Ny tekst til {{ youth_name }}</p>"
+    services.template_new_version(edited, actor=None)
+    edited.save()
+    first.refresh_from_db()
+    assert (first.active, edited.active, edited.version) == (False, True, 2)
+    letter.refresh_from_db()
+    assert letter.template_id == first.pk
+    with pytest.raises(ValidationFailed):
+        services.letter_create(actor=advisor, registration=minor, template=first)
+
+
+def test_a_letter_text_cannot_include_other_templates():
+    assert render.check_body("{{ youth_name }}") is None
+    assert render.check_body("{% include 'web/base.html' %}") is None  # parses ...
+    with pytest.raises(TemplateDoesNotExist):  # ... but there is nothing to include
+        render.render_body("{% include 'web/base.html' %}", {})
+    assert render.check_body("{% if %}") is not None
+
+
+def test_minor_is_by_exact_age():
+    assert is_minor(date(2007, 9, 1), date(2025, 8, 31))
+    assert not is_minor(date(2007, 9, 1), date(2025, 9, 1))
+
+
+def test_letter_dates_are_in_bokmal():
+    assert render.nb_date(date(2025, 3, 3)) == "3. mars 2025"
+    assert isinstance(render.nb_datetime(datetime(2025, 3, 3, 10, 0)), str)

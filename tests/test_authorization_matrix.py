@@ -1,0 +1,205 @@
+"""The authorization matrix: every URL of the staff app × every role × a youth in the user's
+own caseload, own unit, another unit, another county. The table below is the expected outcome
+(docs/security.md shows the same); a URL that is not in the table fails the suite, so no page
+can be added without deciding who may use it.
+
+Outcomes: "ok" (200 or a redirect after a write), "no" (403 or 404: refused, nothing shown),
+"login" (anonymous: sent to the login page).
+"""
+
+from datetime import date
+
+import pytest
+from django.urls import get_resolver
+
+from veiviser.organisation import services as organisation
+from veiviser.organisation.models import Role
+from veiviser.registry import services as registry
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["advisor", "coordinator", "leader", "office", "project", "admin"]
+TARGETS = ["own", "unit", "other_unit", "other_county"]
+
+# Pages without an object: role → outcome.
+PAGES = {
+    "web:home": dict.fromkeys(ROLES, "ok"),
+    "web:worklist": dict.fromkeys(ROLES, "ok"),
+    "web:register": {
+        **dict.fromkeys(ROLES, "no"),
+        "advisor": "ok",
+        "coordinator": "ok",
+        "office": "ok",
+    },
+    "web:coordinator": {
+        **dict.fromkeys(ROLES, "no"),
+        "coordinator": "ok",
+        "leader": "ok",
+        "office": "ok",
+    },
+    "web:duties": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
+    **{
+        name: {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "leader": "ok", "office": "ok"}
+        for name in (
+            "web:statistics",
+            "web:statistics-csv",
+            "web:statistics-xlsx",
+            "web:statistics-youths",
+        )
+    },
+}
+
+# Pages and actions on a youth's registration: role → the targets it may reach.
+VIEW = {
+    "advisor": {"own", "unit"},
+    "coordinator": {"own", "unit"},
+    "leader": {"own", "unit", "other_unit"},
+    "office": {"own", "unit", "other_unit"},
+    "project": set(),
+    "admin": set(),
+}
+CHANGE = {
+    "advisor": {"own"},
+    "coordinator": {"own", "unit"},
+    "leader": set(),
+    "office": {"own", "unit", "other_unit"},
+    "project": set(),
+    "admin": set(),
+}
+OBJECT_URLS = {
+    "web:youth": ("get", "person", VIEW),
+    "web:contact-record": ("post", "registration", CHANGE),
+    "web:status-record": ("post", "registration", CHANGE),
+    "web:reason-record": ("post", "registration", CHANGE),
+    "web:note-add": ("post", "registration", CHANGE),
+    "web:partner-add": ("post", "registration", CHANGE),
+    "web:consent-record": ("post", "registration", CHANGE),
+    "web:plan-save": ("post", "registration", CHANGE),
+    "web:carry-over": ("post", "registration", CHANGE),
+    "web:letter-create": ("post", "registration", CHANGE),
+    "web:letter-block": ("post", "person", CHANGE),
+    "web:assign": (
+        "post",
+        "registration",
+        {
+            "advisor": set(),
+            "coordinator": {"own", "unit"},
+            "leader": {"own", "unit", "other_unit"},
+            "office": {"own", "unit", "other_unit"},
+            "project": set(),
+            "admin": set(),
+        },
+    ),
+}
+# Reached only through their own tests (they need other objects than a registration).
+ELSEWHERE = {
+    "web:working-list-save": "tests/web/test_views.py (any logged-in user; own lists only)",
+    "web:working-list-delete": "tests/web/test_views.py (the owner only)",
+    "web:consent-withdraw": "tests/web/test_views.py (those who may change the registration)",
+    "web:letter-download": "tests/letters/test_authorization.py (those who may view the registration)",
+}
+
+
+def web_url_names() -> set[str]:
+    resolver = get_resolver()
+    names = set()
+    for pattern in resolver.url_patterns:
+        namespace = getattr(pattern, "namespace", None)
+        if namespace == "web":
+            names |= {f"web:{p.name}" for p in pattern.url_patterns if p.name}
+    return names
+
+
+def test_every_url_of_the_staff_app_is_in_the_matrix():
+    decided = set(PAGES) | set(OBJECT_URLS) | set(ELSEWHERE)
+    assert web_url_names() - decided == set(), "add the new URL to the authorization matrix"
+
+
+@pytest.fixture
+def world(vestfold, telemark, tonsberg, horten, advisor, make_person):
+    grenland, _ = organisation.unit_upsert(
+        actor=None, county=telemark, key="u-gren", name="Grenland", municipalities=["4003"]
+    )
+
+    def staff(username, role, county=vestfold, unit=None):
+        return organisation.staff_user_create(
+            actor=None,
+            username=username,
+            password="pw-123456789",
+            role=role,
+            county=county,
+            unit=unit,
+        )
+
+    users = {
+        "advisor": advisor,
+        "coordinator": staff("trine", Role.UNIT_COORDINATOR, unit=tonsberg),
+        "leader": staff("lise", Role.COUNTY_LEADER),
+        "office": staff("ola", Role.OFFICE),
+        "project": staff("pia", Role.PROJECT_WORKER, unit=tonsberg),
+        "admin": staff("siv", Role.ADMINISTRATOR),
+    }
+    per = staff("per", Role.ADVISOR, unit=horten)
+    gro = staff("gro", Role.ADVISOR, county=telemark, unit=grenland)
+
+    def register(unit, owner, county=vestfold, birth=date(2006, 1, 1)):
+        registration = registry.registration_create(
+            actor=None,
+            person=make_person(birth_date=birth, county=county),
+            school_year=2024,
+            registered_on=date(2024, 8, 20),
+            reason="not_applied",
+            unit=unit,
+        )
+        if owner:
+            registry.registration_assign(actor=None, registration=registration, advisor=owner)
+        return registration
+
+    targets = {
+        "own": register(tonsberg, advisor, birth=date(2006, 1, 1)),
+        "unit": register(tonsberg, users["coordinator"], birth=date(2006, 1, 2)),
+        "other_unit": register(horten, per, birth=date(2006, 1, 3)),
+        "other_county": register(grenland, gro, county=telemark, birth=date(2006, 1, 4)),
+    }
+    return users, targets
+
+
+def outcome(response) -> str:
+    if response.status_code in (403, 404):
+        return "no"
+    if response.status_code == 302 and "/logg-inn/" in response.url:
+        return "login"
+    if response.status_code in (200, 302, 400):
+        # 400: the request passed the policy and was refused for its content (empty form).
+        return "ok"
+    raise AssertionError(f"unexpected status {response.status_code}")
+
+
+def test_pages_by_role(client, world):
+    users, _ = world
+    from django.urls import reverse
+
+    for name, expected in PAGES.items():
+        client.logout()
+        assert outcome(client.get(reverse(name))) == "login", name
+        for role, want in expected.items():
+            client.force_login(users[role])
+            got = outcome(client.get(reverse(name), follow=False))
+            assert got == want, f"{role} on {name}: {got}, expected {want}"
+
+
+def test_object_urls_by_role_and_target(client, world):
+    users, targets = world
+    from django.urls import reverse
+
+    for name, (method, kind, allowed) in OBJECT_URLS.items():
+        for target_name, registration in targets.items():
+            pk = registration.person_id if kind == "person" else registration.pk
+            url = reverse(name, args=[pk])
+            client.logout()
+            assert outcome(getattr(client, method)(url)) == "login", name
+            for role in ROLES:
+                client.force_login(users[role])
+                got = outcome(getattr(client, method)(url))
+                want = "ok" if target_name in allowed[role] else "no"
+                assert got == want, f"{role} → {name} on {target_name}: {got}, expected {want}"
