@@ -78,6 +78,8 @@ OBJECT_URLS = {
     "web:carry-over": ("post", "registration", CHANGE),
     "web:letter-create": ("post", "registration", CHANGE),
     "web:letter-block": ("post", "person", CHANGE),
+    "web:person-contact": ("post", "person", CHANGE),
+    "web:guardian-add": ("post", "person", CHANGE),
     "web:assign": (
         "post",
         "registration",

@@ -417,3 +417,30 @@ def test_youth_outside_the_target_group_is_not_carried_over(client, advisor, cas
     response = client.post(f"/tilmelding/{reg.pk}/videre/", follow=True)
     assert not Registration.objects.filter(person=reg.person, school_year=2025).exists()
     assert "målgruppen" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_contact_details_and_guardian_from_the_youth_page(client, advisor, per, caseload):
+    from veiviser.people.models import Guardian
+
+    person = caseload[0].person
+    client.force_login(advisor)
+    client.post(
+        f"/ungdom/{person.pk}/kontaktinfo/",
+        {
+            "person-phone": "40000000",
+            "person-email": "ung@example.no",
+            "person-preferred_channel": "sms",
+        },
+    )
+    person.refresh_from_db()
+    assert (person.phone, person.preferred_channel) == ("40000000", "sms")
+    assert AuditEvent.objects.get(action="people.person.updated").data == {
+        "fields": ["phone", "email", "preferred_channel"]
+    }
+    client.post(
+        f"/ungdom/{person.pk}/foresatt/",
+        {"guardian-name": "Mor Testesen", "guardian-relation": "mor"},
+    )
+    assert Guardian.objects.get(person=person).name == "Mor Testesen"
+    client.force_login(per)
+    assert client.post(f"/ungdom/{person.pk}/foresatt/", {"guardian-name": "X"}).status_code == 403

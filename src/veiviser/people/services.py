@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 
+from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.organisation.models import County
 from veiviser.people.models import Guardian, Person
@@ -61,6 +62,7 @@ def person_create(
 
 def person_update(*, actor, person: Person, **changes) -> list[str]:
     """Change a person's data; returns the names of the fields that changed (none: no write)."""
+    policy.require(actor, policy.CHANGE, person)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_update got unknown fields: {sorted(unknown)}")
@@ -86,6 +88,8 @@ def person_update(*, actor, person: Person, **changes) -> list[str]:
 
 
 def guardian_add(*, actor, person: Person, name: str, **contact) -> Guardian:
+    """Add a guardian (foresatt) of a youth under 18; they get the same information letter."""
+    policy.require(actor, policy.CHANGE, person)
     with transaction.atomic():
         guardian = Guardian(person=person, name=name, **contact)
         guardian.full_clean()

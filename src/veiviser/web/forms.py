@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from veiviser.casework.models import Channel, Outcome, PartnerKind
 from veiviser.codes.models import ReasonGroup, StatusCode
 from veiviser.organisation.models import Municipality, Role, Unit, User
+from veiviser.people.models import ContactChannel
 from veiviser.problems import ValidationFailed
 from veiviser.registry.models import Source
 
@@ -231,3 +232,21 @@ class PlanForm(forms.Form):
     )
     agreed_on = forms.DateField(label=_("Agreed with the youth on"), widget=DateInput())
     review_on = forms.DateField(label=_("Review on"), widget=DateInput(), required=False)
+
+
+class PersonContactForm(forms.Form):
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    preferred_channel = forms.ChoiceField(
+        label=_("Preferred contact channel"),
+        choices=[("", "–"), *ContactChannel.choices],
+        required=False,
+    )
+
+
+class GuardianForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    relation = forms.CharField(label=_("Relation"), max_length=50, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)

@@ -24,6 +24,7 @@ from veiviser.codes.models import MainGroup, ReasonGroup
 from veiviser.codes.selectors import kodeverk, school_year_of
 from veiviser.duties import selectors as duty_selectors
 from veiviser.organisation.models import Role
+from veiviser.people import services as people
 from veiviser.people.models import Person
 from veiviser.problems import ValidationFailed
 from veiviser.registry import rules
@@ -491,6 +492,49 @@ def plan_save_view(request: HttpRequest, pk: int) -> HttpResponse:
         casework.plan_save(actor=request.user, registration=registration, **data)
 
     return _action(request, registration, form, act, _("The plan was saved."))
+
+
+def _person_action(request, pk: int, form_class, prefix: str, act, done: str):
+    """Run an action on the person: refused before reading input without the right to change;
+    invalid input or a refused rule comes back as a message on the youth page."""
+    person = get_object_or_404(Person, pk=pk)
+    policy.require(request.user, policy.CHANGE, person)
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            act(person, form.cleaned_data)
+        except ValidationFailed as failed:
+            messages.error(request, " ".join(p.reason for p in failed.problems))
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(
+            request,
+            " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()),
+        )
+    return redirect("web:youth", pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_contact_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(person, data):
+        people.person_update(actor=request.user, person=person, **data)
+
+    return _person_action(
+        request, pk, forms.PersonContactForm, "person", act, _("The contact details were saved.")
+    )
+
+
+@login_required
+@require_POST
+def guardian_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(person, data):
+        people.guardian_add(actor=request.user, person=person, **data)
+
+    return _person_action(
+        request, pk, forms.GuardianForm, "guardian", act, _("The guardian was added.")
+    )
 
 
 @login_required
