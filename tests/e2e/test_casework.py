@@ -112,3 +112,17 @@ def test_worklist_on_a_phone(page, advisor, youths):
     login(page, "kari", PASSWORD)
     page.goto("/ungdommer/?school_year=2024")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_search_updates_the_list_in_place(page, advisor, youths):
+    """htmx: typing in the search field narrows the list without a page load; the URL follows,
+    so the filtered list can be bookmarked or saved as a working list."""
+    login(page, "kari", PASSWORD)
+    page.goto("/ungdommer/?school_year=2024")
+    page.evaluate("window.__marker = 1")  # gone if the page reloads
+    page.get_by_label("Søk på navn, fødselsnummer eller D-nummer").fill("Eksempel")
+    page.wait_for_url("**q=Eksempel**")
+    assert page.get_by_role("link", name="Eksempel, Emma").is_visible()
+    assert page.get_by_role("link", name="Prøvesen, Jonas").count() == 0
+    assert page.evaluate("window.__marker") == 1
+    assert_accessible(page)
