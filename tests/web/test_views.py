@@ -444,3 +444,18 @@ def test_contact_details_and_guardian_from_the_youth_page(client, advisor, per, 
     assert Guardian.objects.get(person=person).name == "Mor Testesen"
     client.force_login(per)
     assert client.post(f"/ungdom/{person.pk}/foresatt/", {"guardian-name": "X"}).status_code == 403
+
+
+def test_administrator_is_pointed_to_the_administration(client, vestfold):
+    admin = organisation.staff_user_create(
+        actor=None,
+        username="siv",
+        password="pw-123456789",
+        role=Role.ADMINISTRATOR,
+        county=vestfold,
+    )
+    client.force_login(admin)
+    page = client.get("/ungdommer/")
+    assert page.status_code == 200
+    assert 'href="/admin/"' in page.text
+    assert page.context["rows"] == []
