@@ -1,22 +1,13 @@
 import json
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from veiviser.cli_options import add_county_and_school_year, parse_date
 from veiviser.codes.selectors import kodeverk, school_year_bounds, school_year_label
 from veiviser.duties import engine
 from veiviser.duties.selectors import county_figures
 from veiviser.organisation.models import County
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("--date %(value)s is not a date YYYY-MM-DD") % {"value": repr(text)}
-        ) from None
 
 
 def _share(value: float | None) -> str:
@@ -32,13 +23,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--county", required=True, help="two-digit county number, e.g. 39")
-        parser.add_argument(
-            "--school-year",
-            required=True,
-            type=int,
-            help="the school year's start year: 2024 means 2024/25",
-        )
+        add_county_and_school_year(parser)
         parser.add_argument("--date", help="the date to count at (YYYY-MM-DD)")
         parser.add_argument(
             "--format",
@@ -54,7 +39,7 @@ class Command(BaseCommand):
                 _("no county %(county)s in this database") % {"county": repr(options["county"])}
             )
         school_year = options["school_year"]
-        on = _date(options["date"]) if options["date"] else None
+        on = parse_date(options["date"]) if options["date"] else None
         start, end = school_year_bounds(school_year)
         if on is not None and not start <= on <= end:
             raise CommandError(

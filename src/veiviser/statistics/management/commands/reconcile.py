@@ -1,10 +1,10 @@
 import json
-from datetime import date, datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from veiviser.cli_options import add_county_and_school_year, parse_date, parse_instant
 from veiviser.codes.selectors import kodeverk
 from veiviser.organisation.models import County
 from veiviser.statistics import exports
@@ -18,31 +18,6 @@ from veiviser.statistics.reconcile import (
 from veiviser.statistics.tables import DateOutsideSchoolYear
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("--date %(value)s is not a date YYYY-MM-DD") % {"value": repr(text)}
-        ) from None
-
-
-def _instant(option: str, text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
-        raise CommandError(
-            _(
-                "%(option)s %(value)s is not an instant with a UTC offset, "
-                "e.g. 2024-06-20T00:00:00+02:00"
-            )
-            % {"option": option, "value": repr(text)}
-        )
-    return value
-
-
 class Command(BaseCommand):
     help = (
         "Explain why Table 1 and Table 2 at one date differ between two readings: as the data "
@@ -54,13 +29,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--county", required=True, help="two-digit county number, e.g. 39")
-        parser.add_argument(
-            "--school-year",
-            required=True,
-            type=int,
-            help="the school year's start year: 2023 means 2023/24",
-        )
+        add_county_and_school_year(parser)
         parser.add_argument(
             "--date",
             required=True,
@@ -95,9 +64,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("no county %(county)s in this database") % {"county": repr(options["county"])}
             )
-        on = _date(options["date"])
-        known_from = _instant("--from", options["known_from"])
-        known_to = _instant("--to", options["known_to"]) if options["known_to"] else None
+        on = parse_date(options["date"])
+        known_from = parse_instant(options["known_from"], "--from")
+        known_to = parse_instant(options["known_to"], "--to") if options["known_to"] else None
         try:
             result = reconcile(
                 kodeverk(),

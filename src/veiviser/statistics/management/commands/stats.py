@@ -1,41 +1,16 @@
 import json
-from datetime import date, datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from veiviser.cli_options import add_county_and_school_year, parse_date, parse_instant
 from veiviser.codes.selectors import kodeverk
 from veiviser.organisation.models import County
 from veiviser.statistics import exports
 from veiviser.statistics.counts import REPORTS, report_document
 from veiviser.statistics.suppression import suppress_document
 from veiviser.statistics.tables import DateOutsideSchoolYear, statistics_document
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("--date %(value)s is not a date YYYY-MM-DD") % {"value": repr(text)}
-        ) from None
-
-
-def _instant(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
-        raise CommandError(
-            _(
-                "--known-at %(value)s is not an instant with a UTC offset, "
-                "e.g. 2024-06-20T00:00:00+02:00"
-            )
-            % {"value": repr(text)}
-        )
-    return value
 
 
 class Command(BaseCommand):
@@ -49,13 +24,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--county", required=True, help="two-digit county number, e.g. 39")
-        parser.add_argument(
-            "--school-year",
-            required=True,
-            type=int,
-            help="the school year's start year: 2023 means 2023/24",
-        )
+        add_county_and_school_year(parser)
         parser.add_argument("--date", help="one date inside the school year (YYYY-MM-DD)")
         parser.add_argument(
             "--known-at",
@@ -99,8 +68,8 @@ class Command(BaseCommand):
             raise CommandError(_("--report counts at the school year's own dates: drop --date"))
         if report and options["suppress"]:
             raise CommandError(_("--suppress applies to Table 1 and 2 only, not to --report yet"))
-        on = _date(options["date"]) if options["date"] else None
-        known_at = _instant(options["known_at"]) if options["known_at"] else None
+        on = parse_date(options["date"]) if options["date"] else None
+        known_at = parse_instant(options["known_at"], "--known-at") if options["known_at"] else None
         try:
             if report:
                 document = report_document(
