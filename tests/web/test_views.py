@@ -104,8 +104,13 @@ def test_worklist_filters_by_status_group(client, advisor, caseload):
 def test_worklist_query_count_does_not_grow_with_rows(
     client, advisor, caseload, django_assert_max_num_queries
 ):
+    from django.db import connection
+
     client.force_login(advisor)
-    with django_assert_max_num_queries(21):
+    # A constant number for a page of any length; PostgreSQL adds two for the tenant wall
+    # (setting and clearing the session's county).
+    limit = 21 + (2 if connection.vendor == "postgresql" else 0)
+    with django_assert_max_num_queries(limit):
         client.get("/ungdommer/?school_year=2024&alle=1")
 
 
