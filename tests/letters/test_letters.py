@@ -171,7 +171,14 @@ def test_batch_as_an_advisor_covers_only_what_she_may_change(per, minor):
     assert result["created"] == 0
 
 
-def test_background_batch_records_its_progress(minor, django_capture_on_commit_callbacks):
+def test_background_batch_records_its_progress(
+    minor, django_capture_on_commit_callbacks, monkeypatch
+):
+    # The worker closes "old" connections between tasks; inside the test's transaction that
+    # would close the test's own PostgreSQL connection (SQLite's in-memory one survives it).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     with django_capture_on_commit_callbacks(execute=True):
         batch = services.batch_start(actor=None, county=minor.county, since=date(2025, 8, 1))
     batch.refresh_from_db()
