@@ -37,7 +37,9 @@ demo: venv
 	$(BIN)/veiviser demo --if-empty
 	@echo
 	@echo "  Veiviser (demo county 39 Vestfold) on http://$(HOST):$(PORT)/"
-	@echo "  Log in as 'admin' (administrator), password 'demo'. The other users are for the staff UI to come."
+	@echo "  Log in with password 'demo' as an advisor ('silje'), a unit coordinator"
+	@echo "  ('koordinator-tonsberg'), the county leader ('leder'), the office ('kontor')"
+	@echo "  or the administrator ('admin', who also has the Django admin at /admin/)."
 	@echo "  The list above shows every demo user and role. Stop with Ctrl-C."
 	@echo
 	$(BIN)/veiviser runserver $(HOST):$(PORT)
