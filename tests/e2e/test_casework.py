@@ -61,7 +61,10 @@ def test_advisor_finds_a_youth_records_contact_and_changes_status(page, advisor,
 
     page.get_by_label("Søk på navn, fødselsnummer eller D-nummer").fill("Prøvesen")
     page.get_by_role("button", name="Vis").click()
+    # The list is swapped in place (htmx): wait until it shows only the match.
+    page.get_by_role("link", name="Eksempel, Emma").wait_for(state="detached")
     page.get_by_role("link", name="Prøvesen, Jonas").click()
+    page.wait_for_url("**/ungdom/**")
     assert page.get_by_role("heading", name="Jonas Prøvesen").is_visible()
     assert_accessible(page)
 
