@@ -38,6 +38,9 @@ PAGES = {
         "office": "ok",
     },
     "web:duties": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
+    # Information-letter batches: CHANGE at unit or county scope (coordinator, office).
+    "web:letter-batches": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
+    "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     **{
         name: {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "leader": "ok", "office": "ok"}
         for name in (
@@ -62,6 +65,17 @@ CHANGE = {
     "advisor": {"own"},
     "coordinator": {"own", "unit"},
     "leader": set(),
+    "office": {"own", "unit", "other_unit"},
+    "project": set(),
+    "admin": set(),
+}
+# Of the youths a role may view, those whose page first asks for a reason ("break the glass",
+# policy.needs_reason): everything outside the user's own caseload, except a unit coordinator's
+# own unit. The reason page itself is "ok" (200) in the table above.
+ASKED = {
+    "advisor": {"unit"},
+    "coordinator": set(),
+    "leader": {"own", "unit", "other_unit"},
     "office": {"own", "unit", "other_unit"},
     "project": set(),
     "admin": set(),
@@ -99,6 +113,8 @@ ELSEWHERE = {
     "web:working-list-delete": "tests/web/test_views.py (the owner only)",
     "web:consent-withdraw": "tests/web/test_views.py (those who may change the registration)",
     "web:letter-download": "tests/letters/test_authorization.py (those who may view the registration)",
+    "web:letter-batch": "tests/letters/test_batch_views.py (batches in the user's unit or county)",
+    "web:letter-batch-status": "tests/letters/test_batch_views.py (as web:letter-batch)",
 }
 
 
@@ -205,3 +221,20 @@ def test_object_urls_by_role_and_target(client, world):
                 got = outcome(getattr(client, method)(url))
                 want = "ok" if target_name in allowed[role] else "no"
                 assert got == want, f"{role} → {name} on {target_name}: {got}, expected {want}"
+
+
+def test_youth_page_asks_for_a_reason_outside_the_caseload(client, world):
+    users, targets = world
+    from django.urls import reverse
+
+    for role in ROLES:
+        client.force_login(users[role])
+        for target_name, registration in targets.items():
+            if target_name not in VIEW[role]:
+                continue
+            response = client.get(reverse("web:youth", args=[registration.person_id]))
+            asked = "web/access_reason.html" in [t.name for t in response.templates]
+            want = target_name in ASKED[role]
+            assert asked == want, f"{role} on {target_name}: asked={asked}, expected {want}"
+            if asked:
+                assert registration.person.family_name not in response.content.decode()

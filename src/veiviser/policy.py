@@ -12,6 +12,27 @@ Tenant first (a user sees only their own county), then role, then unit or own ca
 | project worker | own caseload | own caseload | – | – | own caseload | – |
 | administrator | – (users and settings, not youths) | – | – | – | – | – |
 
+The county leader also has `audit` (county); every other role has nothing.
+
+`audit` is the audit viewer (`/revisjon/`): the county leader reads the county's trail; nobody
+else (the administrator and the data-protection officer work from the Django admin).
+
+**Break the glass.** Being allowed to view a youth is not the same as having a reason to.
+Before a youth's page opens, `needs_reason` decides whether the user must first state why:
+
+- a youth in the user's own caseload (a registration, any school year, with the user as
+  advisor) opens directly;
+- a unit coordinator opens the youths of their own unit directly: distributing and following up
+  the unit's work is the role's daily duty;
+- everyone else who may view the youth is asked: an advisor opening a colleague's or an
+  unassigned youth of the unit, a project worker outside their caseload, and the county leader
+  and office always (they have no caseload; county-wide reach is where misuse would hide).
+
+The stated reason goes into the audit trail (`people.person.viewed` with `reason`) and the
+answer is remembered in the session for that youth for `REASON_GRANT_HOURS` hours, so every
+later opening in that time is logged with the same reason without asking again. Lists and
+statistics (names in a worklist) are not behind the glass; the youth's page is.
+
 `statistics` is the Table 1 and Table 2 page: the whole county or any of its units (county), or
 the user's own unit only (unit). Its drill-down lists still show only what `view` allows.
 
@@ -30,6 +51,9 @@ ASSIGN = "assign"
 REGISTER = "register"
 CONFIDENTIAL = "confidential"  # read and write confidential (special-category) notes
 STATISTICS = "statistics"  # the statistics page: Table 1 and 2 of the county or a unit
+AUDIT = "audit"  # the audit viewer: the county's audit trail
+
+REASON_GRANT_HOURS = 8  # how long a stated reason ("break the glass") lasts for one youth
 
 NOTHING, CASELOAD, CASELOAD_OR_UNASSIGNED, UNIT, COUNTY = (
     "nothing",
@@ -47,6 +71,7 @@ SCOPES: dict[str, dict[str, str]] = {
         REGISTER: UNIT,
         CONFIDENTIAL: CASELOAD,
         STATISTICS: NOTHING,
+        AUDIT: NOTHING,
     },
     Role.UNIT_COORDINATOR: {
         VIEW: UNIT,
@@ -55,6 +80,7 @@ SCOPES: dict[str, dict[str, str]] = {
         REGISTER: UNIT,
         CONFIDENTIAL: UNIT,
         STATISTICS: UNIT,
+        AUDIT: NOTHING,
     },
     Role.COUNTY_LEADER: {
         VIEW: COUNTY,
@@ -63,6 +89,7 @@ SCOPES: dict[str, dict[str, str]] = {
         REGISTER: NOTHING,
         CONFIDENTIAL: NOTHING,
         STATISTICS: COUNTY,
+        AUDIT: COUNTY,
     },
     Role.OFFICE: {
         VIEW: COUNTY,
@@ -71,6 +98,7 @@ SCOPES: dict[str, dict[str, str]] = {
         REGISTER: COUNTY,
         CONFIDENTIAL: NOTHING,
         STATISTICS: COUNTY,
+        AUDIT: NOTHING,
     },
     Role.PROJECT_WORKER: {
         VIEW: CASELOAD,
@@ -79,6 +107,7 @@ SCOPES: dict[str, dict[str, str]] = {
         REGISTER: NOTHING,
         CONFIDENTIAL: CASELOAD,
         STATISTICS: NOTHING,
+        AUDIT: NOTHING,
     },
     Role.ADMINISTRATOR: {
         VIEW: NOTHING,
@@ -87,6 +116,7 @@ SCOPES: dict[str, dict[str, str]] = {
         REGISTER: NOTHING,
         CONFIDENTIAL: NOTHING,
         STATISTICS: NOTHING,
+        AUDIT: NOTHING,
     },
 }
 
@@ -159,6 +189,28 @@ def statistics_units(user):
     if kind == UNIT and user.unit_id:
         return Unit.objects.filter(county_id=user.county_id, pk=user.unit_id)
     return Unit.objects.none()
+
+
+def needs_reason(user, person) -> bool:
+    """Must `user` state a reason before opening `person`'s page ("break the glass")?
+
+    Only meaningful when `can(user, VIEW, person)`; see the module docstring for the rule.
+    """
+    from veiviser.registry.models import Registration
+
+    if user is None:
+        return False
+    mine = Registration.objects.filter(person_id=person.pk, county_id=user.county_id)
+    if mine.filter(advisor_id=user.pk).exists():
+        return False
+    if user.role == Role.UNIT_COORDINATOR and user.unit_id:
+        return not mine.filter(unit_id=user.unit_id).exists()
+    return True
+
+
+def may_audit(user) -> bool:
+    """May `user` open the audit viewer (their own county's trail)?"""
+    return user is not None and scope(user, AUDIT) == COUNTY
 
 
 def require(user, action: str, obj) -> None:

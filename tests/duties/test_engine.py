@@ -165,6 +165,19 @@ def test_a_minor_gets_the_guardian_information_duty_an_adult_does_not():
     assert not of_kind(duties(case(birth_date=ADULT), REGISTERED), Kind.INFORMATION_GUARDIAN)
 
 
+def test_blocked_letters_to_guardians_mean_no_guardian_duty():
+    blocked = case(birth_date=MINOR, guardian_letters_blocked=True)
+    assert not of_kind(duties(blocked, REGISTERED + days(20)), Kind.INFORMATION_GUARDIAN)
+    assert of_kind(duties(blocked, REGISTERED + days(20)), Kind.INFORMATION_YOUTH)
+
+
+def test_a_guardian_letter_before_the_block_still_meets_the_duty():
+    letters = (LetterEvent("information", "guardian", REGISTERED + days(3)),)
+    c = case(birth_date=MINOR, letters=letters, guardian_letters_blocked=True)
+    (guardian,) = of_kind(duties(c, REGISTERED + days(20)), Kind.INFORMATION_GUARDIAN)
+    assert guardian.state == State.MET
+
+
 def test_the_offer_is_met_by_a_group_3_status():
     c = case(statuses=(status(REGISTERED + days(40), "OTEV"),))
     (offer,) = of_kind(duties(c, REGISTERED + days(100)), Kind.OFFER)

@@ -179,3 +179,54 @@ def test_the_command_refuses_a_date_outside_the_school_year(vestfold):
 
     with pytest.raises(CommandError):
         call_command("duties", county="39", school_year=2024, date="2026-01-01")
+
+
+def test_blocked_letters_to_guardians_take_away_the_guardian_duty(register):
+    from veiviser.letters.models import LetterBlock
+
+    minor = register(birth_date=date(2008, 1, 1))
+    LetterBlock.objects.create(person=minor.person, reason="Sperret adresse")
+    rows = selectors.open_duties(
+        kodeverk(), type(minor).objects.filter(pk=minor.pk), on=date(2024, 9, 10)
+    )
+    kinds = {r.duty.kind for r in rows}
+    assert engine.Kind.INFORMATION_YOUTH in kinds
+    assert engine.Kind.INFORMATION_GUARDIAN not in kinds
+
+
+def test_a_guardian_letter_sent_before_the_block_stays_met(register):
+    from veiviser.letters.models import LetterBlock
+
+    minor = register(birth_date=date(2008, 1, 1))
+    send_letter(minor, "guardian", "2024-08-25 09:00")
+    LetterBlock.objects.create(person=minor.person, reason="Sperret adresse")
+    case = selectors.cases_for(selectors._rows(type(minor).objects.all()), [minor.pk])[minor.pk]
+    assert case.guardian_letters_blocked
+    duties = engine.duties_of(
+        case, engine.Deadlines(), date(2024, 9, 10), kodeverk().status_main_group
+    )
+    states = {d.kind: d.state for d in duties}
+    assert states[engine.Kind.INFORMATION_GUARDIAN] == engine.State.MET
+
+
+def test_next_duties_honour_the_block_in_the_same_queries(register, django_assert_max_num_queries):
+    from veiviser.letters.models import LetterBlock
+
+    minor = register(birth_date=date(2008, 1, 1))
+    other = register(birth_date=date(2008, 2, 2))
+    LetterBlock.objects.create(person=minor.person, reason="Barnevern")
+    for registration in (minor, other):
+        casework.contact_record(
+            actor=None,
+            registration=registration,
+            at=at("2024-08-22 10:00"),
+            channel="sms",
+            outcome="no_answer",
+        )
+    send_letter(minor, "youth", "2024-08-25 09:00")
+    send_letter(other, "youth", "2024-08-25 09:00")
+    kv = kodeverk()
+    with django_assert_max_num_queries(5):
+        found = selectors.next_duties(kv, [minor, other], on=date(2024, 9, 5))
+    assert found[other.pk].kind == engine.Kind.INFORMATION_GUARDIAN
+    assert found[minor.pk].kind != engine.Kind.INFORMATION_GUARDIAN

@@ -74,6 +74,19 @@ TASKS = {
     "default": {"BACKEND": env_str("VEIVISER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 
+# E-mail: the advisors' daily digest of overdue duties (`veiviser remind`, docs/duties.md).
+# The console backend (the default) prints the mail instead of sending it; in production set
+# the SMTP backend and its server. VEIVISER_BASE_URL is the address users reach Veiviser at,
+# for the links in the mail.
+EMAIL_BACKEND = env_str("VEIVISER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("VEIVISER_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("VEIVISER_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("VEIVISER_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("VEIVISER_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("VEIVISER_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("VEIVISER_EMAIL_FROM", "veiviser@localhost")
+VEIVISER_BASE_URL = env_str("VEIVISER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:worklist"
 LOGOUT_REDIRECT_URL = "login"

@@ -85,6 +85,9 @@ class Case:
     plan_agreed_on: date | None = None
     plan_pk: int | None = None
     letters: tuple[LetterEvent, ...] = ()
+    # Letters to the guardians are blocked for confidentiality (`letters.LetterBlock`): the
+    # guardian-information duty is then not required (docs/duties.md).
+    guardian_letters_blocked: bool = False
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,11 @@ def duties_of(case: Case, deadlines: Deadlines, on: date, group_of: GroupOf) -> 
 
     add(Kind.INFORMATION_YOUTH, information_due, letter_to(YOUTH))
     if is_minor(case.birth_date, case.registered_on):
-        add(Kind.INFORMATION_GUARDIAN, information_due, letter_to(GUARDIAN))
+        # Blocked letters to the guardians (confidentiality): the duty is not generated, unless
+        # a letter already met it before the block (met duties stay).
+        guardian_letter = letter_to(GUARDIAN)
+        if guardian_letter is not None or not case.guardian_letters_blocked:
+            add(Kind.INFORMATION_GUARDIAN, information_due, guardian_letter)
 
     # 4. A plan within N days after contact is established or the status is OTOV (group 2).
     starts = [e for e in (first_status((2,)),) if e is not None]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.apps import apps
+from django.db.models import CharField, F, Value
 from django.utils import timezone
 
 from veiviser import policy
@@ -45,25 +46,50 @@ def deadlines_for(county_ids: Iterable[int]) -> dict[int, engine.Deadlines]:
     return {county_id: saved.get(county_id, engine.Deadlines()) for county_id in ids}
 
 
-def _letter_events(registration_in) -> dict[int, list[engine.LetterEvent]]:
-    """Letters as the engine's plain input. The letters app is optional to this one (it came
-    later); without it no letter meets the information duty."""
+BLOCKED = "__blocked__"  # the marker row of a guardian-letter block in the letters query
+
+
+def _letter_events(registration_in) -> tuple[dict[int, list[engine.LetterEvent]], set[int]]:
+    """Letters as the engine's plain input, and the registrations whose youth has letters to
+    the guardians blocked (`letters.LetterBlock`). The letters app is optional to this one (it
+    came later); without it no letter meets the information duty and nothing is blocked.
+
+    One query: the blocks come as marker rows in a UNION with the letters, so the worklist's
+    next duty stays a constant five queries."""
     if not apps.is_installed("veiviser.letters"):
-        return {}
+        return {}, set()
     try:
         from veiviser.letters.models import Letter
     except ImportError:  # pragma: no cover - an installed app always imports
-        return {}
+        return {}, set()
     names = {f.name for f in Letter._meta.get_fields()}
     recipient = "audience" if "audience" in names else "recipient"
     sent = "sent_on" if "sent_on" in names else "created_at"
+    letters_q = (
+        Letter.objects.filter(registration_id__in=registration_in)
+        .order_by()
+        .values_list("pk", "registration_id", "kind", recipient, sent)
+    )
+    blocks_q = (
+        Registration.objects.filter(pk__in=registration_in, person__letter_block__isnull=False)
+        .order_by()
+        .values_list(
+            "pk",
+            "pk",
+            Value(BLOCKED, output_field=CharField()),
+            Value("", output_field=CharField()),
+            "recorded_at",
+        )
+    )
     result: dict[int, list[engine.LetterEvent]] = defaultdict(list)
-    for pk, registration_id, kind, to, when in Letter.objects.filter(
-        registration_id__in=registration_in
-    ).values_list("pk", "registration_id", "kind", recipient, sent):
+    blocked: set[int] = set()
+    for pk, registration_id, kind, to, when in letters_q.union(blocks_q, all=True):
+        if kind == BLOCKED:
+            blocked.add(registration_id)
+            continue
         sent_on = timezone.localdate(when) if hasattr(when, "hour") else when
         result[registration_id].append(engine.LetterEvent(kind, to, sent_on, pk))
-    return result
+    return result, blocked
 
 
 def cases_for(rows: Iterable[RegistrationRow], registration_in) -> dict[int, engine.Case]:
@@ -87,7 +113,7 @@ def cases_for(rows: Iterable[RegistrationRow], registration_in) -> dict[int, eng
             registration_id__in=registration_in
         ).values_list("pk", "registration_id", "agreed_on")
     }
-    letters = _letter_events(registration_in)
+    letters, blocked = _letter_events(registration_in)
     cases = {}
     for row in rows:
         plan_pk, agreed_on = plans.get(row.pk, (None, None))
@@ -100,6 +126,7 @@ def cases_for(rows: Iterable[RegistrationRow], registration_in) -> dict[int, eng
             plan_agreed_on=agreed_on,
             plan_pk=plan_pk,
             letters=tuple(letters.get(row.pk, ())),
+            guardian_letters_blocked=row.pk in blocked,
         )
     return cases
 
@@ -294,3 +321,42 @@ def county_figures(kv: Kodeverk, county: County, *, school_year: int, on: date |
         "not_computed": list(engine.NOT_COMPUTED),
         "letters_recorded": apps.is_installed("veiviser.letters"),
     }
+
+
+@dataclass
+class OverdueDigest:
+    """One advisor's overdue duties at a date: what the daily reminder e-mail lists."""
+
+    advisor_id: int
+    county_id: int
+    rows: list[DutyRow]
+
+
+def initials(given: str, family: str) -> str:
+    """Ola Nordmann → O.N.: enough for the advisor to recognise the youth in a mail, and
+    no full name (data minimisation)."""
+    return "".join(f"{part[0].upper()}." for part in (*given.split(), *family.split()) if part)
+
+
+def overdue_by_advisor(kv: Kodeverk, *, on: date, county: County | None = None):
+    """The overdue duties of each advisor's caseload at `on` (the school year `on` lies in),
+    for the daily reminder: only active staff of the registration's own county, advisors with
+    no overdue duty left out, ordered by advisor."""
+    from veiviser.codes.selectors import school_year_of
+
+    registrations = Registration.objects.filter(
+        school_year=school_year_of(on),
+        advisor__isnull=False,
+        advisor__is_active=True,
+        advisor__county_id=F("county_id"),
+    )
+    if county is not None:
+        registrations = registrations.filter(county=county)
+    digests: dict[int, OverdueDigest] = {}
+    for row in open_duties(kv, registrations, on=on):
+        if row.duty.state != engine.State.OVERDUE:
+            continue
+        r = row.registration
+        digest = digests.setdefault(r.advisor_id, OverdueDigest(r.advisor_id, r.county_id, []))
+        digest.rows.append(row)
+    return [digests[key] for key in sorted(digests)]

@@ -250,3 +250,38 @@ class GuardianForm(forms.Form):
     relation = forms.CharField(label=_("Relation"), max_length=50, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
+
+
+class AccessReasonForm(forms.Form):
+    """Why the user opens a youth outside their caseload ("break the glass")."""
+
+    reason = forms.CharField(
+        label=_("Reason for opening"),
+        help_text=_(
+            "Say why you need this youth's records, e.g. a call from the youth or covering for "
+            "a colleague. The reason is kept in the audit trail."
+        ),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AuditFilterForm(forms.Form):
+    """The audit viewer's filters; every field is optional."""
+
+    actor = forms.CharField(label=_("User name"), required=False, max_length=150)
+    action = forms.CharField(
+        label=_("Action"),
+        required=False,
+        max_length=100,
+        help_text=_("The start of the action's name, e.g. people.person.viewed or registry."),
+    )
+    date_from = forms.DateField(label=_("From date"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To date"), required=False, widget=DateInput())
+    object_type = forms.CharField(
+        label=_("Object type"),
+        required=False,
+        max_length=100,
+        help_text=_("E.g. people.person or registry.registration."),
+    )
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)

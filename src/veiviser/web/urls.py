@@ -1,6 +1,6 @@
 from django.urls import path
 
-from veiviser.web import duties_views, letters_views, statistics_views, views
+from veiviser.web import audit_views, duties_views, letters_views, statistics_views, views
 
 app_name = "web"
 
@@ -31,6 +31,13 @@ urlpatterns = [
     path("tilmelding/<int:pk>/brev/", letters_views.letter_create_view, name="letter-create"),
     path("brev/<int:pk>/pdf/", letters_views.letter_download_view, name="letter-download"),
     path("ungdom/<int:pk>/brevsperre/", letters_views.letter_block_view, name="letter-block"),
+    path("brev/kjoringer/", letters_views.letter_batches_view, name="letter-batches"),
+    path("brev/kjoringer/<int:pk>/", letters_views.letter_batch_view, name="letter-batch"),
+    path(
+        "brev/kjoringer/<int:pk>/status/",
+        letters_views.letter_batch_status_view,
+        name="letter-batch-status",
+    ),
     path("statistikk/", statistics_views.statistics_view, name="statistics"),
     path("statistikk/csv/", statistics_views.statistics_csv_view, name="statistics-csv"),
     path("statistikk/xlsx/", statistics_views.statistics_xlsx_view, name="statistics-xlsx"),
@@ -40,4 +47,5 @@ urlpatterns = [
         name="statistics-youths",
     ),
     path("plikter/", duties_views.duties_view, name="duties"),
+    path("revisjon/", audit_views.audit_view, name="audit"),
 ]

@@ -1,6 +1,6 @@
 """The staff web app: thin views over the selectors, services and the access policy."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -360,11 +360,58 @@ def _youth_context(request, person: Person) -> dict:
     return context
 
 
+GRANTS_KEY = "veiviser.access_reasons"
+
+
+def _reason_grant(request, person: Person) -> dict | None:
+    """The reason the user stated for `person` in this session, while it lasts (policy module:
+    break the glass)."""
+    grant = request.session.get(GRANTS_KEY, {}).get(str(person.pk))
+    if grant is None or grant["until"] <= timezone.now().timestamp():
+        return None
+    return grant
+
+
+def _needs_reason(request, person: Person) -> bool:
+    return policy.needs_reason(request.user, person) and _reason_grant(request, person) is None
+
+
 @login_required
 def youth_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A youth's page. Outside the user's caseload (policy.needs_reason) the user states a
+    reason first; the reason page shows nothing about the youth."""
     person = get_object_or_404(Person, pk=pk)
-    policy.require(request.user, policy.VIEW, person)
-    audit.log(request.user, "people.person.viewed", person)
+    user = request.user
+    policy.require(user, policy.VIEW, person)
+    if not policy.needs_reason(user, person):
+        audit.log(user, "people.person.viewed", person)
+        return render(request, "web/youth.html", _youth_context(request, person))
+    grant = _reason_grant(request, person)
+    if grant is None or request.method == "POST":
+        form = forms.AccessReasonForm(request.POST if request.method == "POST" else None)
+        if not form.is_valid():
+            return render(
+                request,
+                "web/access_reason.html",
+                {"form": form, "pk": person.pk, "grant_hours": policy.REASON_GRANT_HOURS},
+                status=400 if form.errors else 200,
+            )
+        reason = form.cleaned_data["reason"]
+        audit.log(user, "people.person.viewed", person, reason=reason, data={"reason_given": True})
+        grants = {
+            key: value
+            for key, value in request.session.get(GRANTS_KEY, {}).items()
+            if value["until"] > timezone.now().timestamp()
+        }
+        until = timezone.now() + timedelta(hours=policy.REASON_GRANT_HOURS)
+        # `logged`: the opening right after the reason is already in the trail.
+        grants[str(person.pk)] = {"until": until.timestamp(), "reason": reason, "logged": True}
+        request.session[GRANTS_KEY] = grants
+        return redirect("web:youth", pk=person.pk)
+    if grant.pop("logged", False):
+        request.session.modified = True
+    else:
+        audit.log(user, "people.person.viewed", person, reason=grant["reason"])
     return render(request, "web/youth.html", _youth_context(request, person))
 
 
@@ -391,6 +438,9 @@ def _action(request, registration, form, act, done_message):
         else:
             messages.success(request, done_message)
             return _back(registration)
+    if _needs_reason(request, registration.person):
+        # The page with the errors would show the youth: ask for the reason first.
+        return _back(registration)
     context = _youth_context(request, registration.person)
     for entry in context["entries"]:
         if entry["registration"].pk == registration.pk:

@@ -1,0 +1,72 @@
+"""Break the glass and the audit viewer in a real browser, with axe: the county leader states a
+reason before a youth's page opens, then finds that reading in the county's audit trail."""
+
+from datetime import date
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible, login
+from veiviser.audit.models import AuditEvent
+from veiviser.organisation import services as organisation
+from veiviser.organisation.models import Role
+from veiviser.registry import services as registry
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "not-a-real-password-1"
+
+
+@pytest.fixture
+def leader(vestfold):
+    return organisation.staff_user_create(
+        actor=None,
+        username="lise",
+        password=PASSWORD,
+        role=Role.COUNTY_LEADER,
+        county=vestfold,
+        first_name="Lise",
+        last_name="Leder",
+    )
+
+
+@pytest.fixture
+def youth(make_person, tonsberg):
+    registration = registry.registration_create(
+        actor=None,
+        person=make_person(birth_date=date(2006, 5, 1), given="Emma", family="Eksempel"),
+        school_year=2024,
+        registered_on=date(2024, 8, 20),
+        reason="not_applied",
+        unit=tonsberg,
+    )
+    return registration.person
+
+
+def test_leader_states_a_reason_and_reads_the_audit_trail(page, leader, youth):
+    login(page, "lise", PASSWORD)
+    page.goto(f"/ungdom/{youth.pk}/")
+    assert page.get_by_text("Du åpner en ungdom som ikke er i porteføljen din").is_visible()
+    assert "Emma" not in page.content() and "Eksempel" not in page.content()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Åpne ungdommen").click()  # no reason: refused
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Grunn til å åpne").fill("Klage fra foresatt")
+    page.get_by_role("button", name="Åpne ungdommen").click()
+    assert page.get_by_role("heading", name="Emma Eksempel").is_visible()
+    assert (
+        AuditEvent.objects.get(action="people.person.viewed", object_id=str(youth.pk)).reason
+        == "Klage fra foresatt"
+    )
+
+    page.get_by_role("link", name="Revisjonsspor").click()
+    assert page.get_by_role("heading", name="Revisjonsspor").is_visible()
+    assert page.get_by_role("cell", name="Klage fra foresatt").is_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Handling").fill("people.person.viewed")
+    page.get_by_role("button", name="Vis").click()
+    assert page.get_by_role("cell", name="Klage fra foresatt").is_visible()
+    assert_accessible(page)
+    assert AuditEvent.objects.filter(action="audit.viewer.opened", actor=leader).count() == 2

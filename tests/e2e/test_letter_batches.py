@@ -1,0 +1,73 @@
+"""The information-letter batch page in a real browser, with axe: a unit coordinator starts a
+batch and watches its progress, refreshed by htmx until it is done."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.e2e.conftest import assert_accessible, login
+from veiviser.codes.selectors import school_year_of
+from veiviser.letters import services as letters
+from veiviser.letters.models import LetterBatch, LetterTemplate
+from veiviser.organisation import services as organisation
+from veiviser.organisation.models import Role
+from veiviser.registry import services as registry
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "not-a-real-password-1"
+
+
+@pytest.fixture
+def coordinator(vestfold, tonsberg):
+    return organisation.staff_user_create(
+        actor=None,
+        username="trine",
+        password=PASSWORD,
+        role=Role.UNIT_COORDINATOR,
+        county=vestfold,
+        unit=tonsberg,
+        first_name="Trine",
+        last_name="Koordinator",
+    )
+
+
+@pytest.fixture
+def new_youth(make_person, tonsberg, coordinator):
+    today = timezone.localdate()
+    registration = registry.registration_create(
+        actor=None,
+        person=make_person(birth_date=date(today.year - 20, 5, 1), given="Emma"),
+        school_year=school_year_of(today),
+        registered_on=max(date(school_year_of(today), 8, 1), today - timedelta(days=2)),
+        reason="not_applied",
+        unit=tonsberg,
+    )
+    registry.registration_assign(actor=None, registration=registration, advisor=coordinator)
+    if not LetterTemplate.objects.filter(active=True, kind="information", audience="youth"):
+        LetterTemplate.objects.create(
+            key="informasjon-ungdom",
+            kind="information",
+            audience="youth",
+            title="Informasjon",
+            body="<p>Hei {{ youth_given_name }}</p>",
+        )
+    return registration
+
+
+def test_a_coordinator_starts_a_batch_and_sees_it_finish(page, coordinator, new_youth):
+    login(page, "trine", PASSWORD)
+    page.get_by_role("link", name="Informasjonsbrev").click()
+    assert page.get_by_role("heading", name="Informasjonsbrev", exact=True).is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Lag brevene").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Brevkjøring").is_visible()
+    assert page.locator("#batch-status").get_by_text("I kø").is_visible()
+    assert_accessible(page)
+    # The worker's part, run here: the polling fragment shows it done, then stops polling.
+    letters.batch_run(LetterBatch.objects.get())
+    page.locator("#batch-status").get_by_text("Ferdig").wait_for()
+    assert page.locator("#batch-status[hx-trigger]").count() == 0
+    assert_accessible(page)
