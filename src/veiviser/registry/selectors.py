@@ -133,3 +133,15 @@ def worklist(user, kv: Kodeverk, f: WorklistFilter, *, today: date):
     return qs.select_related("person", "unit", "advisor").order_by(
         "person__family_name", "person__given_name", "pk"
     )
+
+
+def school_years_for(user, *, today: date) -> list[int]:
+    """The school years a user can choose between in lists, the default first: the current
+    school year, or the latest with registrations the user may see while the current one has
+    none yet."""
+    from veiviser.codes.selectors import school_year_of
+
+    years = set(registrations_for(user).order_by().values_list("school_year", flat=True).distinct())
+    current = school_year_of(today)
+    default = current if current in years or not years else max(years)
+    return [default, *sorted((years | {current}) - {default}, reverse=True)]

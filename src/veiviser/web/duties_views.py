@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veiviser import policy
-from veiviser.codes.selectors import kodeverk, school_year_label, school_year_of
+from veiviser.codes.selectors import kodeverk, school_year_label
 from veiviser.duties import engine
 from veiviser.duties.models import KIND_LABELS, STATE_LABELS
 from veiviser.duties.selectors import dashboard_registrations, open_duties, summary_by_advisor
 from veiviser.organisation.models import Role, Unit, User
-from veiviser.registry.selectors import registrations_for
+from veiviser.registry.selectors import school_years_for
 
 PAGE_SIZE = 50
 OVERDUE = "overdue"
@@ -66,9 +66,7 @@ class DutiesForm(forms.Form):
 
 
 def _years(user) -> list[int]:
-    current = school_year_of(timezone.localdate())
-    years = set(registrations_for(user).order_by().values_list("school_year", flat=True).distinct())
-    return [current, *sorted(years - {current}, reverse=True)]
+    return school_years_for(user, today=timezone.localdate())
 
 
 @login_required

@@ -34,6 +34,7 @@ from veiviser.registry.selectors import (
     WorklistFilter,
     registration_state,
     registrations_for,
+    school_years_for,
     worklist,
 )
 from veiviser.web import forms
@@ -46,13 +47,7 @@ def _current_school_year() -> int:
 
 
 def _years(user) -> list[int]:
-    """The school years to choose from: those with registrations the user may see, and the
-    current one; the first is the default (the current year, or the latest with data when the
-    current year has none yet)."""
-    years = set(registrations_for(user).order_by().values_list("school_year", flat=True).distinct())
-    current = _current_school_year()
-    default = current if current in years or not years else max(years)
-    return [default, *sorted((years | {current}) - {default}, reverse=True)]
+    return school_years_for(user, today=timezone.localdate())
 
 
 @login_required
