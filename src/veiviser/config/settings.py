@@ -165,6 +165,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("VEIVISER_STATIC_ROOT", str(DATA_DIR / "static")))
 
+# HTTPS only in production: redirect plain HTTP, and tell browsers to use HTTPS for a year
+# (HSTS). Behind a TLS-terminating proxy, set VEIVISER_BEHIND_TLS_PROXY too, or the redirect loops.
+SECURE_SSL_REDIRECT = env_bool("VEIVISER_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("VEIVISER_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VEIVISER_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("VEIVISER_HSTS_PRELOAD", default=False)
+# Submitting the domain to the browsers' HSTS preload list is the county's own decision
+# (VEIVISER_HSTS_PRELOAD=1); until it is taken, the deploy check's reminder is silenced.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
