@@ -41,6 +41,8 @@ PAGES = {
     # Information-letter batches: CHANGE at unit or county scope (coordinator, office).
     "web:letter-batches": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
+    # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
+    "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
         name: {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "leader": "ok", "office": "ok"}
         for name in (

@@ -12,7 +12,8 @@ def run(tmp_path, *args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("VEIVISER_") and key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+        if not key.startswith("VEIVISER_")
+        and key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     environment.update(VEIVISER_DATA_DIR=str(tmp_path), **env)
     return subprocess.run(

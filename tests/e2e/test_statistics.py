@@ -71,3 +71,18 @@ def test_county_leader_opens_the_statistics_and_a_drilldown(page, leader, youths
     assert page.get_by_role("link", name="Eksempel, Emma").count() == 0
     assert_accessible(page)
     assert AuditEvent.objects.filter(action="statistics.drilldown.viewed").count() == 1
+
+
+def test_county_leader_explains_changes_between_two_readings(page, leader, youths):
+    login(page, "lise", PASSWORD)
+    page.get_by_role("link", name="Statistikk").click()
+    page.get_by_role("link", name="Forklar endringer").click()
+    assert page.get_by_role("heading", name="Forklar endringer").is_visible()
+    page.get_by_label("Dato").fill("2024-11-15")
+    page.get_by_label("Første avlesning (kjent per)").fill("2024-08-01T00:00")
+    page.get_by_role("button", name="Sammenlign").click()
+    assert page.get_by_role("table", name="Tabell 2").is_visible()
+    assert page.get_by_text("4 tilmeldinger telles annerledes.").is_visible()
+    assert page.get_by_text("Eksempel").count() == 0
+    assert_accessible(page)
+    assert AuditEvent.objects.filter(action="statistics.reconcile.viewed").count() == 1

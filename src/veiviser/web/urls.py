@@ -1,6 +1,13 @@
 from django.urls import path
 
-from veiviser.web import audit_views, duties_views, letters_views, statistics_views, views
+from veiviser.web import (
+    audit_views,
+    duties_views,
+    letters_views,
+    reconcile_views,
+    statistics_views,
+    views,
+)
 
 app_name = "web"
 
@@ -46,6 +53,7 @@ urlpatterns = [
         statistics_views.statistics_youths_view,
         name="statistics-youths",
     ),
+    path("statistikk/avstemming/", reconcile_views.reconcile_view, name="reconcile"),
     path("plikter/", duties_views.duties_view, name="duties"),
     path("revisjon/", audit_views.audit_view, name="audit"),
 ]
