@@ -18,6 +18,7 @@ from veiviser.casework.models import (
     Plan,
     WorkingList,
 )
+from veiviser.people.rules import is_minor
 from veiviser.problems import Problem, require_none
 from veiviser.registry.models import Registration
 
@@ -160,7 +161,7 @@ def consent_record(
         )
     if partner_kind == PartnerKind.NAV and not written:
         problems.append(Problem("written", _("a consent to share with NAV must be written")))
-    if _under_18(registration.person.birth_date, given_on) and not signed_by_guardian:
+    if is_minor(registration.person.birth_date, given_on) and not signed_by_guardian:
         problems.append(
             Problem(
                 "signed_by_guardian",
@@ -180,15 +181,6 @@ def consent_record(
         )
         audit.log(actor, "casework.consent.recorded", consent, data={"partner": partner_kind})
     return consent
-
-
-def _under_18(birth_date, on) -> bool:
-    """Exact age on a day (consent needs the legal age, not the statistics' year difference)."""
-    try:
-        eighteenth = birth_date.replace(year=birth_date.year + 18)
-    except ValueError:  # born 29 February
-        eighteenth = birth_date.replace(year=birth_date.year + 18, month=3, day=1)
-    return on < eighteenth
 
 
 def consent_withdraw(*, actor, consent: Consent, withdrawn_on) -> Consent:

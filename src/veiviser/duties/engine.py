@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from veiviser.people.rules import is_minor
 from veiviser.registry.rules import DEFAULT_STATUS, TimedValue, value_at
 
 
@@ -128,16 +129,6 @@ OPEN_IN_GROUPS: dict[Kind, frozenset[int]] = {
 }
 KIND_ORDER = {kind: n for n, kind in enumerate(Kind)}
 GroupOf = Callable[[str, int], int | None]
-
-
-def is_minor(birth_date: date, on: date) -> bool:
-    """Under 18 on the day (exact age: guardians' rights follow the legal age, not SSB's
-    calendar-year age of the statistics)."""
-    try:
-        eighteenth = birth_date.replace(year=birth_date.year + 18)
-    except ValueError:  # born 29 February
-        eighteenth = date(birth_date.year + 18, 3, 1)
-    return on < eighteenth
 
 
 def school_year_end(school_year: int) -> date:

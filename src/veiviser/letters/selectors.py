@@ -12,16 +12,8 @@ from veiviser.letters.models import (
     LetterKind,
     LetterTemplate,
 )
+from veiviser.people.rules import is_minor
 from veiviser.registry.models import Registration
-
-
-def is_minor(birth_date: date, on: date) -> bool:
-    """Under 18 on `on`, by exact age (the legal age; not the statistics' year difference)."""
-    try:
-        eighteenth = birth_date.replace(year=birth_date.year + 18)
-    except ValueError:  # born 29 February
-        eighteenth = birth_date.replace(year=birth_date.year + 18, month=3, day=1)
-    return on < eighteenth
 
 
 def active_templates():

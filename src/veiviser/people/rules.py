@@ -34,3 +34,13 @@ def check_person(*, fnr: str | None, birth_date: date) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def is_minor(birth_date: date, on: date) -> bool:
+    """Under 18 on the day, by exact age: guardians' rights and signatures follow the legal
+    age, not the calendar-year age of the statistics (DOMAIN.md §5)."""
+    try:
+        eighteenth = birth_date.replace(year=birth_date.year + 18)
+    except ValueError:  # born 29 February
+        eighteenth = date(birth_date.year + 18, 3, 1)
+    return on < eighteenth
