@@ -41,6 +41,8 @@ PAGES = {
     # Information-letter batches: CHANGE at unit or county scope (coordinator, office).
     "web:letter-batches": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
+    # Access requests and retention: the county leader (AUDIT scope), for the DPO.
+    "web:privacy": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
@@ -96,6 +98,12 @@ OBJECT_URLS = {
     "web:letter-block": ("post", "person", CHANGE),
     "web:person-contact": ("post", "person", CHANGE),
     "web:guardian-add": ("post", "person", CHANGE),
+    # The county leader's own county only (a 403 elsewhere), whatever unit or caseload.
+    "web:access-report": (
+        "get",
+        "person",
+        {**{role: set() for role in ROLES}, "leader": {"own", "unit", "other_unit"}},
+    ),
     "web:assign": (
         "post",
         "registration",
@@ -117,6 +125,7 @@ ELSEWHERE = {
     "web:letter-download": "tests/letters/test_authorization.py (those who may view the registration)",
     "web:letter-batch": "tests/letters/test_batch_views.py (batches in the user's unit or county)",
     "web:letter-batch-status": "tests/letters/test_batch_views.py (as web:letter-batch)",
+    "web:retention-run": "tests/privacy/test_views.py (the county leader only)",
 }
 
 

@@ -70,3 +70,20 @@ def test_leader_states_a_reason_and_reads_the_audit_trail(page, leader, youth):
     assert page.get_by_role("cell", name="Klage fra foresatt").is_visible()
     assert_accessible(page)
     assert AuditEvent.objects.filter(action="audit.viewer.opened", actor=leader).count() == 2
+
+
+def test_leader_finds_a_person_for_an_access_request(page, leader, youth):
+    login(page, "lise", PASSWORD)
+    page.get_by_role("link", name="Personvern").click()
+    assert page.get_by_role("heading", name="Innsynsrapport").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Fødselsnummer eller nøkkel").fill(youth.fnr)
+    page.get_by_label("Begrunnelse").fill("Sak 2026/117")
+    page.get_by_role("button", name="Finn", exact=True).click()
+    assert page.get_by_text("Funnet: Emma Eksempel").is_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Last ned rapporten som PDF").click()
+    assert download.value.suggested_filename == f"innsyn-{youth.pk}.pdf"
+    event = AuditEvent.objects.get(action="privacy.access_report.created")
+    assert (event.object_id, event.reason) == (str(youth.pk), "Sak 2026/117")

@@ -15,8 +15,9 @@ def persons_without_number(county: County) -> QuerySet[Person]:
 
 def likely_duplicates(county: County) -> list[list[Person]]:
     """Groups of persons in the county with the same name (case-insensitive) and birth date:
-    likely the same youth registered twice, typically once without an identity number."""
-    keyed = Person.objects.filter(county=county).annotate(
+    likely the same youth registered twice, typically once without an identity number.
+    Anonymised persons (the retention run, docs/privacy.md) have no name left to match."""
+    keyed = Person.objects.filter(county=county, anonymisation__isnull=True).annotate(
         g=Lower("given_name"), f=Lower("family_name")
     )
     groups = (

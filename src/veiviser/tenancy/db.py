@@ -43,6 +43,22 @@ def disable(schema_editor, table: str) -> None:
     schema_editor.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
 
 
+def walls(*tables: str):
+    """The migration operation that puts the wall on `tables` (and takes it off on reverse):
+    `operations = [db.walls("app_model")]` in the app's own migration."""
+    from django.db import migrations
+
+    def install(apps, schema_editor):
+        for table in tables:
+            enable(schema_editor, table)
+
+    def remove(apps, schema_editor):
+        for table in tables:
+            disable(schema_editor, table)
+
+    return migrations.RunPython(install, remove)
+
+
 def set_county(county_id: int | None, connection=default_connection) -> None:
     """Limit this database session to one county (None: lift the limit)."""
     if connection.vendor != "postgresql":

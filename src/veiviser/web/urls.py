@@ -4,6 +4,7 @@ from veiviser.web import (
     audit_views,
     duties_views,
     letters_views,
+    privacy_views,
     reconcile_views,
     statistics_views,
     views,
@@ -56,4 +57,7 @@ urlpatterns = [
     path("statistikk/avstemming/", reconcile_views.reconcile_view, name="reconcile"),
     path("plikter/", duties_views.duties_view, name="duties"),
     path("revisjon/", audit_views.audit_view, name="audit"),
+    path("personvern/", privacy_views.privacy_view, name="privacy"),
+    path("personvern/innsyn/<int:pk>/", privacy_views.access_report_view, name="access-report"),
+    path("personvern/anonymiser/", privacy_views.retention_run_view, name="retention-run"),
 ]

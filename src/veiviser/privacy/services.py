@@ -1,0 +1,211 @@
+"""Data subject access reports and the retention run (docs/privacy.md).
+
+Both are the county leader's (the role that holds the county's audit trail, `policy.may_audit`,
+acting for the data protection officer), and both are audited. `actor=None` is an operator's
+command, which passes the policy as everywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from veiviser import policy
+from veiviser.audit import services as audit
+from veiviser.casework.models import Contact, Note, Partner, Plan
+from veiviser.letters.models import Letter, LetterBlock
+from veiviser.organisation.models import County
+from veiviser.people.models import Guardian, Person
+from veiviser.privacy import subject
+from veiviser.privacy.models import DEFAULT_RETENTION_YEARS, Anonymisation, RetentionSettings
+
+FORMAT = "veiviser-access-report"
+VERSION = 1
+ANONYMISED_NAME = "Anonymisert"
+
+
+def require_privacy_officer(actor, person: Person | None = None, county: County | None = None):
+    """The county leader of the person's (or the given) county, or the system."""
+    if actor is None:
+        return
+    county_id = person.county_id if person is not None else county.pk
+    if not policy.may_audit(actor) or actor.county_id != county_id:
+        raise PermissionDenied("privacy work is the county leader's")
+
+
+# Access reports -----------------------------------------------------------------------------
+
+
+def access_report(*, actor, person: Person, reason: str = "") -> dict:
+    """Everything held about `person` as one JSON-ready document; the request is audited."""
+    require_privacy_officer(actor, person=person)
+    data = subject.collect(person)
+    audit.log(
+        actor,
+        "privacy.access_report.created",
+        person,
+        reason=reason,
+        data={"sections": {s.label: len(s.rows) for s in data.sections}},
+    )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_at": timezone.now().isoformat(),
+        "county": person.county.number,
+        "person": person.key,
+        "sections": [{"table": s.label, "title": s.title, "rows": s.rows} for s in data.sections],
+        "audit_trail": data.audit,
+    }
+
+
+def access_report_json(report: dict) -> bytes:
+    return (json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()
+
+
+def access_report_pdf(report: dict) -> bytes:
+    from veiviser.letters.render import html_to_pdf
+
+    with translation.override("nb"):
+        html = render_to_string("privacy/access_report.html", {"report": report})
+    return html_to_pdf(html)
+
+
+# Retention ----------------------------------------------------------------------------------
+
+
+def retention_years(county: County) -> int:
+    settings = RetentionSettings.objects.filter(county=county).first()
+    return settings.years if settings else DEFAULT_RETENTION_YEARS
+
+
+def case_closed_on(last_school_year: int) -> date:
+    """The end of a school year: 31 July of its second calendar year."""
+    return date(last_school_year + 1, 7, 31)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: Person
+    last_school_year: int
+    closed_on: date
+    due_on: date
+
+
+def retention_candidates(county: County, *, today: date) -> list[Candidate]:
+    """Persons of `county` whose identifying data is due for anonymisation on `today`: their
+    last school year with OT ended more than the county's retention years ago, and they are
+    not anonymised yet. Persons with no registration are not touched (nothing dates them)."""
+    years = retention_years(county)
+    persons = (
+        Person.objects.filter(county=county, anonymisation__isnull=True)
+        .annotate(last=Max("registrations__school_year"))
+        .filter(last__isnull=False)
+        .order_by("last", "pk")
+    )
+    due = []
+    for person in persons:
+        closed = case_closed_on(person.last)
+        due_on = closed.replace(year=closed.year + years)
+        if due_on <= today:
+            due.append(Candidate(person, person.last, closed, due_on))
+    return due
+
+
+# What anonymisation removes, per model: the identifying and free-text fields. Registrations,
+# reason and status facts, contacts' time, channel and outcome, consents' dates stay, so the
+# statistics of every earlier counting date reproduce. tests/privacy checks that every model
+# pointing at a person or a registration is either here or in KEPT, so a new table must decide.
+SCRUBBED = {
+    "people.person": {
+        "fnr": None,
+        "given_name": ANONYMISED_NAME,
+        "family_name": "",
+        "address": "",
+        "phone": "",
+        "email": "",
+    },
+    "people.guardian": {"name": "", "phone": "", "email": "", "address": ""},
+    "casework.contact": {"note": ""},
+    "casework.note": {"text": ""},
+    "casework.partner": {"name": ""},
+    "casework.plan": {"goals": "", "steps": ""},
+    "letters.letter": {"pdf": b"", "recipient_name": ""},
+    "letters.letterblock": {"reason": ""},
+}
+KEPT = {
+    "registry.registration": "counted in every table",
+    "registry.reasonfact": "counted in every table (codes and dates only)",
+    "registry.statusfact": "counted in every table (codes and dates only)",
+    "casework.consent": "dates and partner kinds only, proof of lawful sharing",
+    "privacy.anonymisation": "the record that the person was anonymised",
+}
+_MODELS = {
+    "people.guardian": Guardian,
+    "casework.contact": Contact,
+    "casework.note": Note,
+    "casework.partner": Partner,
+    "casework.plan": Plan,
+    "letters.letter": Letter,
+    "letters.letterblock": LetterBlock,
+}
+
+
+def anonymise(*, actor, candidate: Candidate, confirm_archived: bool) -> Anonymisation:
+    """Remove `candidate`'s identifying data (SCRUBBED) in one transaction, audited.
+
+    `confirm_archived` is the operator's statement that the county's archive extract of the
+    closed case has been taken (arkivlova): without it nothing is removed."""
+    person = candidate.person
+    require_privacy_officer(actor, person=person)
+    if not confirm_archived:
+        raise PermissionDenied("confirm that the archive extract has been taken")
+    registrations = list(person.registrations.values_list("pk", flat=True))
+    with transaction.atomic():
+        counts = {}
+        for label, fields in SCRUBBED.items():
+            if label == "people.person":
+                Person.objects.filter(pk=person.pk).update(**fields)
+                counts[label] = 1
+                continue
+            model = _MODELS[label]
+            if label == "people.guardian" or label == "letters.letterblock":
+                rows = model.objects.filter(person=person)
+            else:
+                rows = model.objects.filter(registration_id__in=registrations)
+            counts[label] = rows.update(**fields)
+        record = Anonymisation.objects.create(
+            person=person,
+            county=person.county,
+            last_school_year=candidate.last_school_year,
+            by=actor if actor is not None and actor.pk else None,
+        )
+        audit.log(
+            actor,
+            "privacy.person.anonymised",
+            person,
+            data={"last_school_year": candidate.last_school_year, "rows": counts},
+        )
+    return record
+
+
+def retention_run(*, actor, county: County, today: date, confirm_archived: bool) -> list:
+    """Anonymise every candidate of `county` due on `today`; one audit event for the run."""
+    require_privacy_officer(actor, county=county)
+    done = [
+        anonymise(actor=actor, candidate=c, confirm_archived=confirm_archived)
+        for c in retention_candidates(county, today=today)
+    ]
+    audit.log(
+        actor,
+        "privacy.retention.run",
+        county=county.number,
+        data={"anonymised": len(done), "today": today.isoformat()},
+    )
+    return done

@@ -1,0 +1,106 @@
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+
+from veiviser.audit.models import AuditEvent
+from veiviser.casework.models import Contact, Note, Plan
+from veiviser.codes.selectors import kodeverk
+from veiviser.people.models import Guardian, Person
+from veiviser.privacy import services
+from veiviser.privacy.models import RetentionSettings
+from veiviser.registry.models import Registration
+from veiviser.statistics import tables
+
+pytestmark = pytest.mark.django_db
+
+
+def test_due_five_years_after_the_last_school_year_by_default(youth):
+    # Last school year 2023/24 ends 31 July 2024; due on 31 July 2029.
+    assert services.retention_candidates(youth.county, today=date(2029, 7, 30)) == []
+    (due,) = services.retention_candidates(youth.county, today=date(2029, 7, 31))
+    assert due.person == youth and due.closed_on == date(2024, 7, 31)
+
+
+def test_the_county_sets_the_years(youth):
+    RetentionSettings.objects.create(county=youth.county, years=10)
+    assert services.retention_candidates(youth.county, today=date(2030, 1, 1)) == []
+    assert len(services.retention_candidates(youth.county, today=date(2034, 7, 31))) == 1
+
+
+def test_anonymising_removes_identity_and_free_text_but_keeps_the_counts(youth, leader):
+    def document():
+        return tables.statistics_document(kodeverk(), county="39", school_year=2023)
+
+    before = document()
+    (candidate,) = services.retention_candidates(youth.county, today=date(2030, 1, 1))
+    with pytest.raises(PermissionDenied):
+        services.anonymise(actor=leader, candidate=candidate, confirm_archived=False)
+    services.anonymise(actor=leader, candidate=candidate, confirm_archived=True)
+
+    person = Person.objects.get(pk=youth.pk)
+    assert (person.fnr, person.given_name, person.family_name, person.phone) == (
+        None,
+        "Anonymisert",
+        "",
+        "",
+    )
+    assert person.birth_date == youth.birth_date
+    assert Guardian.objects.get(person=person).name == ""
+    assert Contact.objects.get().note == "" and Note.objects.get().text == ""
+    assert Plan.objects.get().goals == ""
+    assert document() == before
+    assert AuditEvent.objects.filter(action="privacy.person.anonymised").count() == 1
+    # Done once: no longer a candidate.
+    assert services.retention_candidates(youth.county, today=date(2030, 1, 1)) == []
+
+
+def test_the_command_lists_and_needs_the_archive_confirmation(youth, capsys):
+    call_command("retention", county="39", date="2030-01-01")
+    out = capsys.readouterr().out
+    assert youth.key in out and "dry run" in out
+    assert Person.objects.get(pk=youth.pk).family_name == "Fjellheim"
+    with pytest.raises(CommandError, match="--confirm-archived"):
+        call_command("retention", county="39", date="2030-01-01", apply=True)
+    call_command("retention", county="39", date="2030-01-01", apply=True, confirm_archived=True)
+    assert Person.objects.get(pk=youth.pk).family_name == ""
+    assert AuditEvent.objects.filter(action="privacy.retention.run").count() == 1
+
+
+def test_every_table_that_refers_to_a_person_has_a_retention_decision():
+    """A new table with a youth's data must say what anonymisation does to it."""
+    decided = set(services.SCRUBBED) | set(services.KEPT)
+    undecided = [
+        model._meta.label_lower
+        for model in apps.get_models()
+        if model._meta.label_lower != "audit.auditevent"
+        and any(
+            f.is_relation and f.related_model in (Person, Registration)
+            for f in model._meta.concrete_fields
+        )
+        and model._meta.label_lower not in decided
+    ]
+    assert undecided == []
+
+
+def test_anonymised_persons_are_not_likely_duplicates(youth, make_person, leader, tonsberg):
+    from veiviser.people.selectors import likely_duplicates
+    from veiviser.registry import services as registry
+
+    twin = make_person(birth_date=youth.birth_date, given="Mira", family="Fjellheim", fnr=None)
+    registry.registration_create(
+        actor=None,
+        person=twin,
+        school_year=2022,
+        registered_on=date(2022, 9, 1),
+        reason="not_applied",
+        unit=tonsberg,
+    )
+    assert likely_duplicates(youth.county) == [[youth, twin]]
+    services.retention_run(
+        actor=leader, county=youth.county, today=date(2030, 1, 1), confirm_archived=True
+    )
+    # Both are now "Anonymisert" with the same birth date, and no longer a pair to merge.
+    assert likely_duplicates(youth.county) == []
