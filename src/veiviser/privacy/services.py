@@ -11,18 +11,17 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from veiviser import policy
 from veiviser.audit import services as audit
-from veiviser.casework.models import Contact, Note, Partner, Plan
-from veiviser.letters.models import Letter, LetterBlock
 from veiviser.organisation.models import County
-from veiviser.people.models import Guardian, Person
+from veiviser.people.models import Person
 from veiviser.privacy import subject
 from veiviser.privacy.models import DEFAULT_RETENTION_YEARS, Anonymisation, RetentionSettings
 
@@ -146,15 +145,20 @@ KEPT = {
     "casework.consent": "dates and partner kinds only, proof of lawful sharing",
     "privacy.anonymisation": "the record that the person was anonymised",
 }
-_MODELS = {
-    "people.guardian": Guardian,
-    "casework.contact": Contact,
-    "casework.note": Note,
-    "casework.partner": Partner,
-    "casework.plan": Plan,
-    "letters.letter": Letter,
-    "letters.letterblock": LetterBlock,
-}
+
+
+def _rows_of(model, person: Person, registrations: list[int]):
+    """The rows of `model` that belong to `person`: through a foreign key to the person or to
+    one of their registrations."""
+    from veiviser.registry.models import Registration
+
+    q = Q(pk__in=[])
+    for f in model._meta.concrete_fields:
+        if f.is_relation and f.related_model is Person:
+            q |= Q(**{f.name: person})
+        elif f.is_relation and f.related_model is Registration:
+            q |= Q(**{f"{f.name}_id__in": registrations})
+    return model._default_manager.filter(q)
 
 
 def anonymise(*, actor, candidate: Candidate, confirm_archived: bool) -> Anonymisation:
@@ -174,12 +178,8 @@ def anonymise(*, actor, candidate: Candidate, confirm_archived: bool) -> Anonymi
                 Person.objects.filter(pk=person.pk).update(**fields)
                 counts[label] = 1
                 continue
-            model = _MODELS[label]
-            if label == "people.guardian" or label == "letters.letterblock":
-                rows = model.objects.filter(person=person)
-            else:
-                rows = model.objects.filter(registration_id__in=registrations)
-            counts[label] = rows.update(**fields)
+            model = apps.get_model(label)
+            counts[label] = _rows_of(model, person, registrations).update(**fields)
         record = Anonymisation.objects.create(
             person=person,
             county=person.county,
