@@ -74,8 +74,16 @@ def page(browser, live_server, django_db_serialized_rollback):
     )
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    # The Content-Security-Policy is enforced (no inline script or style): whatever a page does
+    # that the policy refuses, Chromium reports on the console, and the test fails.
+    refused = []
+    tab.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and refused.append(message.text),
+    )
     yield tab
     context.close()
+    assert not refused, "the page broke its Content-Security-Policy:\n" + "\n".join(refused)
 
 
 def login(page, username: str, password: str) -> None:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,27 @@ class AccountsConfig(AppConfig):
     name = "veiviser.accounts"
     label = "accounts"
     verbose_name = _("Sign-in")
+
+    def ready(self):
+        from veiviser.accounts import two_factor  # noqa: F401 -- connects its login signal
+
+        checks.register(check_two_factor_roles)
+
+
+def check_two_factor_roles(app_configs=None, **kwargs):
+    """VEIVISER_TWO_FACTOR_ROLES must name roles that exist: a misspelt role would silently
+    leave that role without two-factor login."""
+    from django.conf import settings
+
+    from veiviser.organisation.models import Role
+
+    unknown = sorted(set(settings.VEIVISER_TWO_FACTOR_ROLES) - set(Role.values))
+    if unknown:
+        return [
+            checks.Error(
+                f"VEIVISER_TWO_FACTOR_ROLES names unknown roles: {', '.join(unknown)}",
+                hint=f"Roles are: {', '.join(Role.values)}",
+                id="veiviser.E001",
+            )
+        ]
+    return []

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "veiviser.audit",
     "veiviser.accounts",
     "veiviser.codes",
@@ -99,10 +101,38 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "veiviser.accounts.two_factor.TwoFactorMiddleware",
     "veiviser.tenancy.middleware.TenantWallMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Two-factor login (TOTP, docs/security.md): the roles that must give a code after the
+# password. In production by default those who see many youths and the administrator.
+VEIVISER_TWO_FACTOR_ROLES = env_list(
+    "VEIVISER_TWO_FACTOR_ROLES",
+    ["county_leader", "office", "unit_coordinator", "administrator"] if PRODUCTION else [],
+)
+OTP_TOTP_ISSUER = "Veiviser"
+
+# Content-Security-Policy (django-csp): everything from this server, nothing inline, nothing
+# framed. The e2e tests fail on any violation a page reports (tests/e2e/conftest.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "veiviser.config.urls"
 WSGI_APPLICATION = "veiviser.config.wsgi.application"

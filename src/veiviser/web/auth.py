@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from veiviser.accounts import services as accounts
+from veiviser.accounts import two_factor
 
 REFUSED = gettext_lazy(
     "Wrong username or password, or the account is temporarily locked. Try again later."
@@ -96,7 +97,76 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect(resolve_url(settings.LOGOUT_REDIRECT_URL or "login"))
 
 
+class CodeForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("Code from the authenticator app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+    def clean_token(self):
+        return self.cleaned_data["token"].replace(" ", "")
+
+
+WRONG_CODE = gettext_lazy("The code is wrong or too old. Wait for a new code and try again.")
+
+
+@csrf_protect
+@never_cache
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    """After the password: the code from the user's authenticator app."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if two_factor.confirmed_device(request.user) is None:
+        return redirect("two-factor-setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.verify(request, form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error("token", WRONG_CODE)
+    return render(
+        request,
+        "web/two_factor.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+    )
+
+
+@csrf_protect
+@never_cache
+def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the QR code (or type the key), give the first code.
+    Also how a user replaces their app: the new one takes over once confirmed."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if two_factor.confirmed_device(request.user) and not request.user.is_verified():
+        return redirect("two-factor")  # replacing an app needs the old one first
+    device = two_factor.pending_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.confirm(request, device, form.cleaned_data["token"]):
+            messages.success(request, _("Two-factor login is set up."))
+            return redirect(_next_url(request))
+        form.add_error("token", WRONG_CODE)
+    from base64 import b32encode
+
+    return render(
+        request,
+        "web/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": two_factor.qr_svg(device),
+            "key": b32encode(device.bin_key).decode(),
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        },
+    )
+
+
 auth_urlpatterns = [
     path("logg-inn/", login_view, name="login"),
+    path("logg-inn/kode/", two_factor_view, name="two-factor"),
+    path("logg-inn/tofaktor/", two_factor_setup_view, name="two-factor-setup"),
     path("logg-ut/", logout_view, name="logout"),
 ]
