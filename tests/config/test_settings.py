@@ -59,3 +59,18 @@ def test_an_unknown_environment_name_is_refused(tmp_path):
     result = run(tmp_path, "check", VEIVISER_ENV="prod")
     assert result.returncode != 0
     assert "VEIVISER_ENV" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"VEIVISER_REMINDER_TIME": "7am"}, "VEIVISER_REMINDER_TIME must be HH:MM"),
+        ({"VEIVISER_REMINDER_DAYS": "mon,tue"}, "VEIVISER_REMINDER_DAYS must be weekday"),
+        ({"VEIVISER_TWO_FACTOR_ROLES": "boss"}, "VEIVISER_TWO_FACTOR_ROLES names unknown roles"),
+    ],
+)
+def test_a_bad_schedule_or_role_setting_is_refused_with_its_name(tmp_path, env, message):
+    result = run(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr

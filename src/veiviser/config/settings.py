@@ -4,6 +4,7 @@ Defaults give the embedded demo: SQLite under ./var/, DEBUG on, a development se
 With VEIVISER_ENV=production the unsafe defaults are refused (see docs/configuration.md).
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "veiviser.letters",
     "veiviser.privacy",
+    "veiviser.jobs",
     "veiviser.web",
     "veiviser.tenancy",
 ]
@@ -108,6 +110,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
+
+# The daily reminder of overdue duties, started by `veiviser worker` (docs/duties.md): the
+# local time and the weekdays (0 = Monday).
+VEIVISER_REMINDER_TIME = env_str("VEIVISER_REMINDER_TIME", "07:00")
+VEIVISER_REMINDER_DAYS = env_list("VEIVISER_REMINDER_DAYS", ["0", "1", "2", "3", "4"])
+if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", VEIVISER_REMINDER_TIME):
+    raise ImproperSetting(f"VEIVISER_REMINDER_TIME must be HH:MM; got {VEIVISER_REMINDER_TIME!r}")
+if not set(VEIVISER_REMINDER_DAYS) <= set("0123456"):
+    raise ImproperSetting(
+        f"VEIVISER_REMINDER_DAYS must be weekday numbers 0-6; got {VEIVISER_REMINDER_DAYS!r}"
+    )
 
 # Two-factor login (TOTP, docs/security.md): the roles that must give a code after the
 # password. In production by default those who see many youths and the administrator.
