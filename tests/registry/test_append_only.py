@@ -41,6 +41,22 @@ def test_database_refuses_an_sql_update_of_a_fact(fact):
     assert StatusFact.objects.get(pk=fact.pk).code == "OTOV"
 
 
+@pytest.mark.parametrize(
+    "column", ["key", "valid_from", "recorded_at", "recorded_by_id", "registration_id", "code"]
+)
+def test_database_refuses_an_sql_update_of_every_column_of_what_a_fact_says(fact, column):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE registry_statusfact SET {column} = {column} WHERE id = %s", [fact.pk]
+        )
+
+
+def test_only_a_county_reorganisation_moves_a_fact_to_another_county(fact, telemark):
+    """Where a fact lives (the tenant wall's county) may change; what it says may not."""
+    StatusFact.objects.filter(pk=fact.pk).move_county(telemark)
+    assert StatusFact.objects.get(pk=fact.pk).county == telemark
+
+
 def test_database_refuses_an_sql_update_of_an_audit_event(fact):
     event = AuditEvent.objects.filter(action="registry.status.recorded").get()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

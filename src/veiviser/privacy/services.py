@@ -143,6 +143,7 @@ KEPT = {
     "registry.reasonfact": "counted in every table (codes and dates only)",
     "registry.statusfact": "counted in every table (codes and dates only)",
     "casework.consent": "dates and partner kinds only, proof of lawful sharing",
+    "registry.countychange": "which county a registration moved to, for earlier statistics",
     "privacy.anonymisation": "the record that the person was anonymised",
 }
 

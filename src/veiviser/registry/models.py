@@ -28,6 +28,12 @@ class FactQuerySet(models.QuerySet):
     def delete(self):
         raise ImmutableFactError("facts are append-only and cannot be deleted")
 
+    def move_county(self, county) -> int:
+        """Move facts to another county: only for a county split or merge
+        (`organisation.reorganise`), which moves a youth's whole history. What a fact says
+        cannot change; the database allows an UPDATE of `county_id` alone (migration 0004)."""
+        return models.QuerySet.update(self, county=county)
+
     def purge(self) -> int:
         """Remove facts for good: only for retention (erasure after the retention period) and
         for tests that need an empty database. Not for corrections."""
@@ -202,3 +208,32 @@ class StatusFact(Fact):
 
     def __str__(self) -> str:
         return f"{self.code} from {self.valid_from} (recorded {self.recorded_at:%Y-%m-%d %H:%M})"
+
+
+class CountyChange(models.Model):
+    """A registration moved to another county by a county split or merge
+    (`organisation.reorganise`). The statistics read a registration's county as known at K
+    through these rows, so every table published before the change can be produced again
+    under the old county (docs/statistics.md)."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="county_changes",
+        verbose_name=_("registration"),
+    )
+    from_county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("from county")
+    )
+    to_county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("to county")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), db_index=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("county change")
+        verbose_name_plural = _("county changes")
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}: {self.from_county_id} → {self.to_county_id}"

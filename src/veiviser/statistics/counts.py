@@ -291,9 +291,10 @@ def repeat(
     `not_registered_at_date` those registered only after D. `in_target_group` counts those in
     the target group at D."""
     registrations = registrations_of_year(county=county, school_year=school_year, known_at=known_at)
+    # A person's registrations are all in the person's county (a split or merge moves them
+    # together), so the person alone finds the earlier ones.
     earlier = Registration.objects.filter(
         known_filter(known_at),
-        county__number=county,
         person=OuterRef("person"),
         school_year__lt=school_year,
     )

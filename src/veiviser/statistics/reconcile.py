@@ -44,7 +44,13 @@ from django.utils.translation import ngettext
 from veiviser.codes.selectors import Kodeverk, school_year_bounds, school_year_label
 from veiviser.registry.models import ReasonFact, Registration, StatusFact
 from veiviser.registry.selectors import RegistrationState, registration_state
-from veiviser.statistics.tables import TABLE1, TABLE2, DateOutsideSchoolYear, known_filter
+from veiviser.statistics.tables import (
+    TABLE1,
+    TABLE2,
+    DateOutsideSchoolYear,
+    in_county,
+    known_filter,
+)
 
 LATE_REGISTRATION = "late_registration"
 LATE_STATUS = "late_status"
@@ -226,12 +232,8 @@ def reconcile(
     with its reason (module docstring)."""
     check_period(school_year=school_year, on=on, known_from=known_from, known_to=known_to)
     registrations = (
-        Registration.objects.filter(
-            known_filter(known_to),
-            county__number=county,
-            school_year=school_year,
-            registered_on__lte=on,
-        )
+        in_county(county, known_to)
+        .filter(known_filter(known_to), school_year=school_year, registered_on__lte=on)
         .select_related("person")
         .prefetch_related(
             # Facts valid after D never decide the reading at D; facts recorded after K2 are

@@ -11,11 +11,11 @@ pure functions; the tests check that both agree.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
 from veiviser.codes.selectors import Kodeverk, school_year_bounds, school_year_label
-from veiviser.registry.models import ReasonFact, Registration, StatusFact
+from veiviser.registry.models import CountyChange, ReasonFact, Registration, StatusFact
 from veiviser.registry.rules import DEFAULT_STATUS
 
 TABLE1 = ("not_applied", "declined", "dropped_out", "other", "total")
@@ -84,13 +84,34 @@ def annotate_reading(queryset, *, on: date, known_at: datetime | None):
     )
 
 
+def in_county(county: str, known_at: datetime | None):
+    """Registrations that belonged to `county` as known at K. A county split or merge moves
+    registrations (`registry.CountyChange`); read as known before the move, a registration
+    belongs to the county it was moved from, so earlier tables reproduce under the old county."""
+    if known_at is None:
+        return Registration.objects.filter(county__number=county)
+    first_move_after = (
+        CountyChange.objects.filter(registration=OuterRef("pk"), recorded_at__gt=known_at)
+        .order_by("recorded_at", "pk")
+        .values("from_county__number")[:1]
+    )
+    moved_away = CountyChange.objects.filter(
+        from_county__number=county, recorded_at__gt=known_at
+    ).values("registration_id")
+    return (
+        Registration.objects.filter(Q(county__number=county) | Q(pk__in=moved_away))
+        .annotate(county_then=Coalesce(Subquery(first_move_after), F("county__number")))
+        .filter(county_then=county)
+    )
+
+
 def registrations_of_year(
     *, county: str, school_year: int, known_at: datetime | None, unit_id: int | None = None
 ):
     """The county's registrations of the school year as known at K (not annotated); with
     `unit_id`, only those of that unit (OT-avdeling)."""
-    registrations = Registration.objects.filter(
-        known_filter(known_at), county__number=county, school_year=school_year
+    registrations = in_county(county, known_at).filter(
+        known_filter(known_at), school_year=school_year
     )
     return registrations if unit_id is None else registrations.filter(unit_id=unit_id)
 
