@@ -43,6 +43,15 @@ PAGES = {
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
+    # The pre-submission check: STATISTICS scope (the coordinator's unit, or the county).
+    "web:quality": {
+        **dict.fromkeys(ROLES, "no"),
+        "coordinator": "ok",
+        "leader": "ok",
+        "office": "ok",
+    },
+    # The submission file holds every youth of the county: county scope of STATISTICS only.
+    "web:submission": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
         name: {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "leader": "ok", "office": "ok"}
         for name in (

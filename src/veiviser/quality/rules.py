@@ -139,35 +139,88 @@ def no_unit(rows: QuerySet, ctx: Context) -> QuerySet:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule as the users see it: its key (stable, in files), its name and what it means
+    (shown on the page; the functions' docstrings say the same for developers)."""
+
     key: str
     label: Promise
+    description: Promise
     check: Callable[[QuerySet, Context], QuerySet]
-
-    @property
-    def description(self) -> str:
-        return " ".join((self.check.__doc__ or "").split())
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("otuk_past_deadline", _("OTUK past the contact deadline"), otuk_past_deadline),
-    Rule("stale_status", _("Stale status"), stale_status),
-    Rule("no_identity_number", _("No identity number"), no_identity_number),
-    Rule("likely_duplicate", _("Likely duplicate"), likely_duplicate),
+    Rule(
+        "otuk_past_deadline",
+        _("OTUK past the contact deadline"),
+        _(
+            "The status is OTUK (unknown activity) and has been so for longer than the "
+            "county's deadline for the first contact. Establish contact, or record the status "
+            "the youth has."
+        ),
+        otuk_past_deadline,
+    ),
+    Rule(
+        "stale_status",
+        _("Stale status"),
+        _(
+            "The status (main group 2–4) is older than the county's number of months, and no "
+            "contact has been established in that time. Verify the status with the youth."
+        ),
+        stale_status,
+    ),
+    Rule(
+        "no_identity_number",
+        _("No identity number"),
+        _(
+            "The youth has no fødselsnummer or D-number, so the submission row has no "
+            "identity. Find the number."
+        ),
+        no_identity_number,
+    ),
+    Rule(
+        "likely_duplicate",
+        _("Likely duplicate"),
+        _(
+            "Another youth in the county has the same name and birth date: probably the same "
+            "youth registered twice."
+        ),
+        likely_duplicate,
+    ),
     Rule(
         "birth_date_mismatch",
         _("Birth date and identity number disagree"),
+        _(
+            "The identity number is not valid, or gives another birth date than the one "
+            "recorded: the age, and so the target group, may be wrong."
+        ),
         birth_date_mismatch,
     ),
     Rule(
         "outside_age_in_groups_1_4",
         _("Outside the age limit but in main groups 1–4"),
+        _(
+            "The status is in main groups 1–4, but the youth is outside the school year's age "
+            "limit and not in Udir's target group. Check the birth date or the status."
+        ),
         outside_age_in_groups_1_4,
     ),
     Rule(
         "group3_without_measure",
         _("Group 3 code without a measure"),
+        _(
+            "The status is OTOA, OTAP or OTKO, but no measure or placement is recorded for the "
+            "date."
+        ),
         group3_without_measure,
     ),
-    Rule("no_unit", _("No unit"), no_unit),
+    Rule(
+        "no_unit",
+        _("No unit"),
+        _(
+            "The registration has no OT unit: it counts for the county but in no unit's "
+            "numbers, and no coordinator sees it."
+        ),
+        no_unit,
+    ),
 )
 RULE_KEYS = tuple(rule.key for rule in RULES)

@@ -4,6 +4,7 @@ from veiviser.web import (
     audit_views,
     duties_views,
     letters_views,
+    quality_views,
     reconcile_views,
     statistics_views,
     views,
@@ -55,5 +56,7 @@ urlpatterns = [
     ),
     path("statistikk/avstemming/", reconcile_views.reconcile_view, name="reconcile"),
     path("plikter/", duties_views.duties_view, name="duties"),
+    path("kvalitet/", quality_views.quality_view, name="quality"),
+    path("kvalitet/innsending/", quality_views.submission_view, name="submission"),
     path("revisjon/", audit_views.audit_view, name="audit"),
 ]

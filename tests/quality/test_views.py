@@ -1,0 +1,113 @@
+"""The data-quality page and the submission page of the staff web app."""
+
+import hashlib
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from veiviser.audit.models import AuditEvent
+from veiviser.organisation import services as organisation
+from veiviser.organisation.models import Role
+from veiviser.quality.models import Submission
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office(vestfold):
+    return organisation.staff_user_create(
+        actor=None, username="ola", password="pw-123456789", role=Role.OFFICE, county=vestfold
+    )
+
+
+@pytest.fixture
+def coordinator(vestfold, horten):
+    return organisation.staff_user_create(
+        actor=None,
+        username="trine",
+        password="pw-123456789",
+        role=Role.UNIT_COORDINATOR,
+        county=vestfold,
+        unit=horten,
+    )
+
+
+def test_the_office_sees_each_finding_under_its_rule_with_a_link_to_fix_it(
+    client, office, register
+):
+    nowhere = register(unit=None, given="Utenenhet")
+    client.force_login(office)
+    response = client.get(reverse("web:quality"), {"date": "2024-11-15"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    section = page[page.index('data-rule="no_unit"') :]
+    assert f'data-registration="{nowhere.key}"' in section
+    assert reverse("web:youth", args=[nowhere.person_id]) in section
+    event = AuditEvent.objects.get(action="quality.check.viewed")
+    assert event.data["counts"]["no_unit"] == 1
+    assert event.data["date"] == "2024-11-15"
+
+
+def test_the_page_shows_the_trend_as_a_table_and_a_chart(client, office, register):
+    register(fnr=None)
+    client.force_login(office)
+    page = client.get(reverse("web:quality"), {"date": "2025-02-15"}).content.decode()
+    assert "15.11.2024" in page and "15.2.2025" in page
+    assert 'id="chart-quality-title"' in page
+
+
+def test_a_coordinator_sees_the_own_units_findings_only(client, coordinator, register, horten):
+    mine = register(fnr=None, unit=horten)
+    other = register(fnr=None)
+    client.force_login(coordinator)
+    page = client.get(reverse("web:quality"), {"date": "2024-11-15"}).content.decode()
+    assert mine.key in page
+    assert other.key not in page
+
+
+def test_a_date_without_a_code_list_is_refused(client, office):
+    client.force_login(office)
+    response = client.get(reverse("web:quality"), {"date": "1990-11-15"})
+    assert response.status_code == 400
+
+
+def test_the_submission_page_downloads_the_file_and_logs_it(client, office, register):
+    register()
+    client.force_login(office)
+    response = client.post(reverse("web:submission"), {"date": "2024-11-15"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('ot-innsending-39-2024-11-15.csv"')
+    content = response.content
+    log = Submission.objects.get()
+    assert log.sha256 == hashlib.sha256(content).hexdigest() == response["X-Checksum-SHA256"]
+    assert log.produced_by == office
+
+
+def test_producing_a_logged_file_again_gives_the_same_bytes(client, office, register):
+    register()
+    client.force_login(office)
+    first = client.post(reverse("web:submission"), {"date": "2024-11-15"}).content
+    log = Submission.objects.get()
+    register(registered_on=date(2024, 10, 1))  # learned afterwards
+    page = client.get(reverse("web:submission")).content.decode()
+    assert log.sha256[:16] in page
+    again = client.post(
+        reverse("web:submission"),
+        {
+            "date": "2024-11-15",
+            "known_at": "2024-01-01T00:00",
+            "known_at_exact": log.known_at.isoformat(),
+        },
+    ).content
+    now = client.post(reverse("web:submission"), {"date": "2024-11-15"}).content
+    assert again == first
+    assert now != first
+    page = client.get(reverse("web:submission")).content.decode()
+    assert f'data-same-as="{log.pk}"' in page
+
+
+def test_the_submission_page_refuses_a_coordinator(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("web:submission")).status_code == 403
+    assert client.post(reverse("web:submission"), {"date": "2024-11-15"}).status_code == 403
