@@ -50,6 +50,19 @@ PAGES = {
         "leader": "ok",
         "office": "ok",
     },
+    # Flows between two dates and their drill-down: STATISTICS scope, as the check.
+    "web:flows": {
+        **dict.fromkeys(ROLES, "no"),
+        "coordinator": "ok",
+        "leader": "ok",
+        "office": "ok",
+    },
+    "web:flows-youths": {
+        **dict.fromkeys(ROLES, "no"),
+        "coordinator": "ok",
+        "leader": "ok",
+        "office": "ok",
+    },
     # The submission file holds every youth of the county: county scope of STATISTICS only.
     "web:submission": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{

@@ -111,3 +111,42 @@ def test_the_submission_page_refuses_a_coordinator(client, coordinator):
     client.force_login(coordinator)
     assert client.get(reverse("web:submission")).status_code == 403
     assert client.post(reverse("web:submission"), {"date": "2024-11-15"}).status_code == 403
+
+
+def test_the_flows_page_shows_the_matrix_and_opens_the_youths_behind_a_cell(
+    client, office, register
+):
+    mover = register(
+        given="Flytter", statuses=[("OTOV", date(2024, 9, 1)), ("OTEV", date(2025, 1, 5))]
+    )
+    client.force_login(office)
+    params = {"first": "2024-11-15", "second": "2025-02-15"}
+    page = client.get(reverse("web:flows"), params).content.decode()
+    assert 'id="chart-flows-title"' in page
+    drill = reverse("web:flows-youths")
+    assert f"{drill}?first=2024-11-15&amp;second=2025-02-15&amp;cell_from=2&amp;cell_to=3" in page
+    response = client.get(drill, {**params, "cell_from": 2, "cell_to": 3})
+    assert response.status_code == 200
+    listing = response.content.decode()
+    assert f'data-registration="{mover.key}"' in listing
+    assert reverse("web:youth", args=[mover.person_id]) in listing
+    event = AuditEvent.objects.get(action="quality.flows.drilldown.viewed")
+    assert (event.data["from"], event.data["to"], event.data["count"]) == (2, 3, 1)
+
+
+def test_the_flows_page_refuses_dates_in_the_wrong_order(client, office):
+    client.force_login(office)
+    response = client.get(reverse("web:flows"), {"first": "2025-02-15", "second": "2024-11-15"})
+    assert response.status_code == 400
+
+
+def test_a_coordinator_sees_the_flows_of_the_own_unit_only(client, coordinator, register, horten):
+    register(unit=horten, registered_on=date(2025, 1, 10))
+    register(registered_on=date(2025, 1, 10))
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("web:flows-youths"),
+        {"first": "2024-11-15", "second": "2025-02-15", "cell_from": 0, "cell_to": 1},
+    )
+    assert response.status_code == 200
+    assert response.content.decode().count("data-registration=") == 1

@@ -109,9 +109,7 @@ def seed_faults(county: County, *, seed: int) -> dict[str, list[str]]:
     twin_name, twin_birth = next(names), date(2007, 6, 6)
     for n in range(FAULTS["likely_duplicate"]):
         # The same youth registered twice, with two (synthetic) numbers.
-        registration = youth(
-            "likely_duplicate", n + 1, name=twin_name, birth_date=twin_birth
-        )
+        registration = youth("likely_duplicate", n + 1, name=twin_name, birth_date=twin_birth)
         contact(registration, "OTOV", date(2025, 5, 19))
     for n in range(FAULTS["birth_date_mismatch"]):
         registration = youth("birth_date_mismatch", n + 1)

@@ -26,7 +26,7 @@ from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.codes.selectors import kodeverk, school_year_label, school_year_of
 from veiviser.organisation.models import Unit
-from veiviser.quality import selectors
+from veiviser.quality import flows, selectors
 from veiviser.quality.models import Submission
 from veiviser.quality.rules import RULES
 from veiviser.quality.services import KnownAtInFuture, may_submit, submission_produce
@@ -296,3 +296,253 @@ def submission_view(request: HttpRequest) -> HttpResponse:
         status = 200
     context = {"form": form, "log": _log_rows(county), "county": county}
     return render(request, "web/submission.html", context, status=status)
+
+
+# -- flows between two dates ----------------------------------------------------------------
+
+
+def _state_label(state: int, names: dict[int, str]) -> str:
+    if state == flows.NOT_REGISTERED:
+        return _("Not registered")
+    return f"{state} {names.get(state, '')}".strip()
+
+
+def default_flow_dates(user) -> tuple[date, date]:
+    """The latest two counting dates that have passed in the user's latest school year (or the
+    year's first two when fewer have passed)."""
+    from veiviser.web.statistics_views import _years
+
+    year = _years(user)[0]
+    try:
+        dates = kodeverk().counting_dates_of(year)
+    except LookupError:
+        return date(year, 11, 15), date(year + 1, 2, 15)
+    today = timezone.localdate()
+    passed = [d for d in dates if d <= today]
+    if len(passed) >= 2:
+        return passed[-2], passed[-1]
+    return dates[0], dates[1]
+
+
+class FlowsForm(forms.Form):
+    first = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    second = forms.DateField(
+        label=gettext_lazy("To"),
+        required=False,
+        widget=DateInput(),
+        help_text=gettext_lazy("Empty: the last two counting dates that have passed."),
+    )
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Unit"), queryset=Unit.objects.none(), required=False
+    )
+    known_at = forms.DateTimeField(
+        label=gettext_lazy("As known at"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=gettext_lazy("Norwegian time. Empty: everything recorded so far."),
+    )
+
+    def __init__(self, *args, user, **kw):
+        super().__init__(*args, **kw)
+        self.user = user
+        self.fields["unit"].queryset = policy.statistics_units(user).order_by("name")
+        if policy.scope(user, policy.STATISTICS) == policy.COUNTY:
+            self.fields["unit"].empty_label = _("The whole county")
+        else:
+            self.fields["unit"].empty_label = None
+
+    def clean_known_at(self):
+        value = self.cleaned_data.get("known_at")
+        return None if value is None else timezone.make_aware(value.replace(tzinfo=None), OSLO)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if not data.get("first") or not data.get("second"):
+            first, second = default_flow_dates(self.user)
+            data["first"] = data.get("first") or first
+            data["second"] = data.get("second") or second
+        for name in ("first", "second"):
+            error = _check_date_error(data[name])
+            if error:
+                self.add_error(name, error)
+        if not self.errors and data["second"] <= data["first"]:
+            self.add_error("second", _("The second date must come after the first."))
+        return data
+
+
+class FlowCellForm(FlowsForm):
+    cell_from = forms.TypedChoiceField(
+        choices=[(s, s) for s in flows.STATES], coerce=int, widget=forms.HiddenInput
+    )
+    cell_to = forms.TypedChoiceField(
+        choices=[(s, s) for s in flows.STATES], coerce=int, widget=forms.HiddenInput
+    )
+
+
+def _flows_selection(request, form_class):
+    user = request.user
+    _require_statistics(user)
+    form = form_class(request.GET or None, user=user)
+    if form.is_bound:
+        if not form.is_valid():
+            return form, None
+        data = form.cleaned_data
+    else:
+        first, second = default_flow_dates(user)
+        data = {"first": first, "second": second, "unit": None, "known_at": None}
+    unit = data["unit"]
+    if unit is None and policy.scope(user, policy.STATISTICS) == policy.UNIT:
+        unit = user.unit
+    result = flows.flows_between(
+        kodeverk(),
+        county=user.county.number,
+        first=data["first"],
+        second=data["second"],
+        known_at=data["known_at"],
+        user=user,
+        unit_id=unit.pk if unit else None,
+    )
+    return form, {"data": data, "unit": unit, "result": result}
+
+
+def _flows_query(data: dict, unit, **extra) -> str:
+    from urllib.parse import urlencode
+
+    params = {"first": data["first"].isoformat(), "second": data["second"].isoformat()}
+    if unit is not None:
+        params["unit"] = unit.pk
+    if data.get("known_at"):
+        params["known_at"] = timezone.localtime(data["known_at"], OSLO).strftime("%Y-%m-%dT%H:%M")
+    params.update(extra)
+    return urlencode(params)
+
+
+@login_required
+def flows_view(request: HttpRequest) -> HttpResponse:
+    from veiviser.codes.models import MainGroup
+
+    form, selected = _flows_selection(request, FlowsForm)
+    if selected is None:
+        return render(request, "web/flows.html", {"form": form}, status=400)
+    data, unit, result = selected["data"], selected["unit"], selected["result"]
+    names = dict(MainGroup.objects.values_list("number", "name"))
+    youths_url = reverse("web:flows-youths")
+
+    def cell(a: int, b: int) -> dict:
+        count = result.count(a, b)
+        url = f"{youths_url}?{_flows_query(data, unit, cell_from=a, cell_to=b)}" if count else ""
+        return {"value": count, "url": url}
+
+    matrix = [
+        {
+            "label": _state_label(a, names),
+            "cells": [cell(a, b) for b in flows.STATES],
+            "total": sum(result.count(a, b) for b in flows.STATES),
+        }
+        for a in flows.STATES
+    ]
+    columns = [_state_label(b, names) for b in flows.STATES]
+    summary = [
+        (_("Joiners (new registrations)"), len(result.joiners)),
+        (_("Stayed in main groups 1–4"), len(result.stayed)),
+        (_("Left for main group 5 (not moved away)"), len(result.leavers_to_group5)),
+        (_("Moved away (OTFA_IM, OTFU_IM)"), len(result.moved_away)),
+        (_("Left at the year end (not carried over)"), len(result.leavers_year_end)),
+    ]
+    first_text, second_text = _date_text(data["first"]), _date_text(data["second"])
+    series = [
+        (columns[i], [result.count(a, b) for a in flows.STATES]) for i, b in enumerate(flows.STATES)
+    ]
+    chart = mark_safe(  # built from escaped parts by statistics.charts
+        charts.bar_chart(
+            title=_("Where the youths went from %(first)s to %(second)s")
+            % {"first": first_text, "second": second_text},
+            categories=[_state_label(a, names) for a in flows.STATES],
+            series=series,
+            id_prefix="chart-flows",
+            description=_(
+                "Bar chart of the transition matrix: for each state at the first date, the "
+                "number of youths in each state at the second date."
+            ),
+        )
+    )
+    context = {
+        "form": form,
+        "unit": unit,
+        "county": request.user.county,
+        "first": first_text,
+        "second": second_text,
+        "known_at": data["known_at"],
+        "matrix": matrix,
+        "columns": columns,
+        "summary": summary,
+        "chart": chart,
+    }
+    return render(request, "web/flows.html", context)
+
+
+@login_required
+def flows_youths_view(request: HttpRequest) -> HttpResponse:
+    """The youths behind one cell of the transition matrix, as far as the user may VIEW them;
+    the listing is audited (`quality.flows.drilldown.viewed`, the parameters and the count)."""
+    from veiviser.codes.models import MainGroup
+    from veiviser.registry.models import Registration
+
+    form, selected = _flows_selection(request, FlowCellForm)
+    if selected is None or not request.GET:
+        return render(request, "web/flows_youths.html", {"form": form, "rows": None}, status=400)
+    data, unit, result = selected["data"], selected["unit"], selected["result"]
+    user = request.user
+    a, b = data["cell_from"], data["cell_to"]
+    persons = result.matrix.get((a, b), [])
+    registration_ids = [
+        reading.registration_id
+        for person_id in persons
+        for reading in (result.readings[person_id][1] or result.readings[person_id][0],)
+    ]
+    visible = (
+        Registration.objects.filter(policy.registrations_q(user, policy.VIEW))
+        .filter(pk__in=registration_ids)
+        .select_related("person", "unit")
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+    rows = []
+    for registration in visible:
+        before, after = result.readings[registration.person_id]
+        rows.append(
+            {
+                "registration": registration,
+                "url": reverse("web:youth", args=[registration.person_id]),
+                "status_first": before.status if before else "–",
+                "status_second": after.status if after else "–",
+            }
+        )
+    audit.log(
+        user,
+        "quality.flows.drilldown.viewed",
+        county=user.county.number,
+        data={
+            "first": data["first"].isoformat(),
+            "second": data["second"].isoformat(),
+            "unit": unit.key if unit else None,
+            "known_at": data["known_at"].isoformat() if data["known_at"] else None,
+            "from": a,
+            "to": b,
+            "count": len(persons),
+        },
+    )
+    names = dict(MainGroup.objects.values_list("number", "name"))
+    context = {
+        "form": form,
+        "rows": rows,
+        "total": len(persons),
+        "narrower": len(rows) != len(persons),
+        "from_label": _state_label(a, names),
+        "to_label": _state_label(b, names),
+        "first": _date_text(data["first"]),
+        "second": _date_text(data["second"]),
+        "back_url": f"{reverse('web:flows')}?{_flows_query(data, unit)}",
+    }
+    return render(request, "web/flows_youths.html", context)
