@@ -82,3 +82,92 @@ class Submission(models.Model):
     @property
     def county_number(self) -> str:
         return self.county.number
+
+
+class SentTransfer(models.Model):
+    """A transfer file sent to another county for a youth who moved (OTFA_IM): to whom, under
+    which consent, and the file's SHA-256. The file itself is not kept."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    transfer_id = models.CharField(_("transfer id"), max_length=64, unique=True)
+    registration = models.ForeignKey(
+        "registry.Registration",
+        on_delete=models.PROTECT,
+        related_name="sent_transfers",
+        verbose_name=_("registration"),
+    )
+    to_county = models.CharField(_("to county"), max_length=2)
+    consent = models.ForeignKey(
+        "casework.Consent", on_delete=models.PROTECT, related_name="+", verbose_name=_("consent")
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("sent transfer")
+        verbose_name_plural = _("sent transfers")
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id} → {self.to_county}"
+
+    @property
+    def county_number(self) -> str:
+        return self.county.number
+
+
+class ReceivedTransfer(models.Model):
+    """A transfer received from another county: the new registration it created, and the
+    history as sent (shown read-only on the youth's page). One per transfer id and county, so
+    importing the same file twice changes nothing."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    transfer_id = models.CharField(_("transfer id"), max_length=64)
+    registration = models.ForeignKey(
+        "registry.Registration",
+        on_delete=models.PROTECT,
+        related_name="received_transfers",
+        verbose_name=_("registration"),
+    )
+    from_county = models.CharField(_("from county"), max_length=2)
+    sent_at = models.DateTimeField(_("sent at"))
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    history = models.JSONField(_("history as sent"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "transfer_id"], name="receivedtransfer_once_per_county"
+            )
+        ]
+        verbose_name = _("received transfer")
+        verbose_name_plural = _("received transfers")
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id} ← {self.from_county}"
+
+    @property
+    def county_number(self) -> str:
+        return self.county.number
