@@ -63,6 +63,13 @@ PAGES = {
         "leader": "ok",
         "office": "ok",
     },
+    # Receiving a transfer from another county registers a youth: REGISTER scope.
+    "web:transfer-receive": {
+        **dict.fromkeys(ROLES, "no"),
+        "advisor": "ok",
+        "coordinator": "ok",
+        "office": "ok",
+    },
     # The submission file holds every youth of the county: county scope of STATISTICS only.
     "web:submission": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
@@ -114,6 +121,7 @@ OBJECT_URLS = {
     "web:consent-record": ("post", "registration", CHANGE),
     "web:plan-save": ("post", "registration", CHANGE),
     "web:carry-over": ("post", "registration", CHANGE),
+    "web:transfer-send": ("post", "registration", CHANGE),
     "web:letter-create": ("post", "registration", CHANGE),
     "web:letter-block": ("post", "person", CHANGE),
     "web:person-contact": ("post", "person", CHANGE),

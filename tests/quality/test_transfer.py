@@ -174,3 +174,111 @@ def test_a_broken_file_is_refused_with_every_problem(telemark):
     assert any("line 1: birth_date" in r for r in reasons)
     assert any("line 2" in r for r in reasons)
     assert not ReceivedTransfer.objects.exists()
+
+
+def test_the_commands_move_a_youth_between_two_counties(moved, telemark, grenland, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    consent(moved)
+    path = tmp_path / "overforing.jsonl"
+    out = StringIO()
+    call_command(
+        "transfer",
+        "export",
+        "--county",
+        "39",
+        "--registration",
+        moved.key,
+        "--to",
+        "40",
+        "--output",
+        str(path),
+        stdout=out,
+    )
+    assert "veiviser-transfer" in path.read_text()
+    for _ in range(2):
+        call_command(
+            "transfer", "import", str(path), "--county", "40", "--unit", "u-gren", stdout=out
+        )
+    assert ReceivedTransfer.objects.get().registration.unit == grenland
+    assert "nothing done" in out.getvalue()
+
+
+def test_the_export_command_names_every_problem(register, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    registration = register(statuses=[("OTOV", date(2024, 9, 1))])
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command(
+            "transfer",
+            "export",
+            "--county",
+            "39",
+            "--registration",
+            registration.key,
+            "--to",
+            "40",
+            "--output",
+            str(tmp_path / "x.jsonl"),
+            stderr=err,
+        )
+    assert "status:" in err.getvalue() and "consent:" in err.getvalue()
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_the_web_buttons_send_and_receive_and_the_youth_page_shows_the_history(
+    client, moved, advisor, telemark, grenland
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(advisor)
+    page = client.get(reverse("web:youth", args=[moved.person_id])).content.decode()
+    send_url = reverse("web:transfer-send", args=[moved.pk])
+    assert send_url in page
+    refused = client.post(send_url, {"to_county": "40"})
+    assert refused.status_code == 400
+    consent(moved)
+    response = client.post(send_url, {"to_county": "40"})
+    assert response.status_code == 200
+    content = response.content
+    assert records(content)[0]["format"] == "veiviser-transfer"
+
+    gro = organisation.staff_user_create(
+        actor=None,
+        username="gro",
+        password="pw-123456789",
+        role="office",
+        county=telemark,
+    )
+    client.force_login(gro)
+    upload = SimpleUploadedFile("t.jsonl", content, content_type="application/jsonl")
+    response = client.post(reverse("web:transfer-receive"), {"file": upload, "unit": grenland.pk})
+    received = ReceivedTransfer.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("web:youth", args=[received.registration.person_id])
+    youth_url = reverse("web:youth", args=[received.registration.person_id])
+    page = client.post(youth_url, {"reason": "Mottatt overføring"}, follow=True).content.decode()
+    assert f'data-transfer="{received.transfer_id}"' in page
+    assert "OTFA_IM" in page
+    event = AuditEvent.objects.get(action="quality.transfer.received")
+    assert event.actor == gro
+
+
+def test_the_receive_page_lists_every_problem_and_writes_nothing(client, telemark, grenland):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    office = organisation.staff_user_create(
+        actor=None, username="gro", password="pw-123456789", role="office", county=telemark
+    )
+    client.force_login(office)
+    upload = SimpleUploadedFile("t.jsonl", b"not json\n")
+    response = client.post(reverse("web:transfer-receive"), {"file": upload, "unit": grenland.pk})
+    assert response.status_code == 400
+    assert not ReceivedTransfer.objects.exists()

@@ -546,3 +546,125 @@ def flows_youths_view(request: HttpRequest) -> HttpResponse:
         "back_url": f"{reverse('web:flows')}?{_flows_query(data, unit)}",
     }
     return render(request, "web/flows_youths.html", context)
+
+
+# -- transfers between counties -------------------------------------------------------------
+
+
+def _county_choices(own: str) -> list[tuple[str, str]]:
+    from veiviser.organisation.services import known_county_names
+
+    return [
+        (number, f"{number} {name}")
+        for number, name in sorted(known_county_names().items())
+        if number != own
+    ]
+
+
+class TransferSendForm(forms.Form):
+    to_county = forms.ChoiceField(label=gettext_lazy("The county the youth moved to"))
+
+    def __init__(self, *args, own: str, **kw):
+        super().__init__(*args, **kw)
+        self.fields["to_county"].choices = _county_choices(own)
+
+
+@login_required
+@require_http_methods(["POST"])
+def transfer_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a youth's history to the county they moved to: the file is downloaded (and sent on
+    by the county's usual secure channel); refused with the reasons when the status is not
+    OTFA_IM or the youth's consent is missing."""
+    from django.shortcuts import get_object_or_404
+
+    from veiviser.problems import ValidationFailed
+    from veiviser.quality.services import transfer_send
+    from veiviser.registry.models import Registration
+
+    registration = get_object_or_404(Registration.objects.select_related("person"), pk=pk)
+    policy.require(request.user, policy.CHANGE, registration)
+    form = TransferSendForm(request.POST, own=registration.county.number)
+    problems = []
+    if form.is_valid():
+        try:
+            content, sent = transfer_send(
+                actor=request.user,
+                registration=registration,
+                to_county=form.cleaned_data["to_county"],
+            )
+        except ValidationFailed as failed:
+            problems = [p.reason for p in failed.problems]
+        else:
+            response = HttpResponse(content, content_type="application/jsonl; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="overforing-{sent.transfer_id}.jsonl"'
+            )
+            response["X-Checksum-SHA256"] = sent.sha256
+            return response
+    context = {
+        "form": form,
+        "problems": problems,
+        "back_url": reverse("web:youth", args=[registration.person_id]),
+    }
+    return render(request, "web/transfer_refused.html", context, status=400)
+
+
+class TransferReceiveForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Transfer file (.jsonl)"))
+    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, user, **kw):
+        super().__init__(*args, **kw)
+        units = Unit.objects.filter(county_id=user.county_id).order_by("name")
+        self.fields["unit"].queryset = units.filter(
+            pk__in=[u.pk for u in units if policy.can(user, policy.REGISTER, u)]
+        )
+
+
+MAX_TRANSFER_BYTES = 2_000_000
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_receive_view(request: HttpRequest) -> HttpResponse:
+    """Receive a transfer file from another county into one of the user's units (REGISTER)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from veiviser.problems import ValidationFailed
+    from veiviser.quality.services import transfer_receive
+
+    user = request.user
+    if user.county_id is None or policy.scope(user, policy.REGISTER) == policy.NOTHING:
+        raise PermissionDenied
+    problems = []
+    if request.method == "POST":
+        form = TransferReceiveForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_TRANSFER_BYTES:
+                form.add_error("file", _("The file is too large for a transfer."))
+            else:
+                try:
+                    received, created = transfer_receive(
+                        actor=user,
+                        county=user.county,
+                        content=upload.read(),
+                        unit=form.cleaned_data["unit"],
+                    )
+                except ValidationFailed as failed:
+                    problems = [str(p) for p in failed.problems]
+                else:
+                    if created:
+                        messages.success(request, _("The transfer was received."))
+                    else:
+                        messages.info(
+                            request, _("This transfer was received before: nothing changed.")
+                        )
+                    return redirect("web:youth", pk=received.registration.person_id)
+        status = 400
+    else:
+        form = TransferReceiveForm(user=user)
+        status = 200
+    context = {"form": form, "problems": problems}
+    return render(request, "web/transfer_receive.html", context, status=status)

@@ -58,6 +58,12 @@ urlpatterns = [
     path("plikter/", duties_views.duties_view, name="duties"),
     path("kvalitet/", quality_views.quality_view, name="quality"),
     path("kvalitet/innsending/", quality_views.submission_view, name="submission"),
+    path("kvalitet/overforing/", quality_views.transfer_receive_view, name="transfer-receive"),
+    path(
+        "tilmelding/<int:pk>/overforing/",
+        quality_views.transfer_send_view,
+        name="transfer-send",
+    ),
     path("kvalitet/flyt/", quality_views.flows_view, name="flows"),
     path("kvalitet/flyt/ungdommer/", quality_views.flows_youths_view, name="flows-youths"),
     path("revisjon/", audit_views.audit_view, name="audit"),
