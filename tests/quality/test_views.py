@@ -150,3 +150,16 @@ def test_a_coordinator_sees_the_flows_of_the_own_unit_only(client, coordinator, 
     )
     assert response.status_code == 200
     assert response.content.decode().count("data-registration=") == 1
+
+
+def test_without_a_date_the_page_checks_the_coming_or_last_counting_date(client, office, register):
+    import time_machine
+
+    nowhere = register(unit=None)
+    client.force_login(office)
+    with time_machine.travel("2026-11-25 10:00 +01:00", tick=False):
+        later = client.get(reverse("web:quality")).content.decode()
+    with time_machine.travel("2025-01-20 10:00 +01:00", tick=False):
+        coming = client.get(reverse("web:quality")).content.decode()
+    assert "15.6.2025" in later and nowhere.key in later
+    assert "15.2.2025" in coming

@@ -33,19 +33,24 @@ from veiviser.quality.services import KnownAtInFuture, may_submit, submission_pr
 from veiviser.statistics import charts
 from veiviser.statistics.tables import DateOutsideSchoolYear
 from veiviser.web.forms import DateInput, DateTimeInput
-from veiviser.web.statistics_views import OSLO
+from veiviser.web.reconcile_views import _oslo
+from veiviser.web.statistics_views import OSLO, _require_statistics
 
 
 def _date_text(day: date) -> str:
     return f"{day.day}.{day.month}.{day.year}"
 
 
-def default_check_date(today: date | None = None) -> date:
-    """The next counting date of the current school year (the one being prepared for), or its
-    last one when all have passed."""
+def default_check_date(user, today: date | None = None) -> date:
+    """The next counting date (the one being prepared for) of the latest school year with
+    registrations in the user's scope, or that year's last counting date when all have
+    passed."""
+    from veiviser.web.statistics_views import _years
+
     today = today or timezone.localdate()
+    year = _years(user)[0]
     try:
-        dates = kodeverk().counting_dates_of(school_year_of(today))
+        dates = kodeverk().counting_dates_of(year)
     except LookupError:
         return today
     coming = [d for d in dates if d >= today]
@@ -74,6 +79,14 @@ def _check_date_error(on: date) -> str | None:
     return None
 
 
+def _statistics_units_field(field, user) -> None:
+    """The units the user's STATISTICS scope reaches; "the whole county" only with county
+    scope (a coordinator's own unit is then the only choice)."""
+    field.queryset = policy.statistics_units(user).order_by("name")
+    county = policy.scope(user, policy.STATISTICS) == policy.COUNTY
+    field.empty_label = _("The whole county") if county else None
+
+
 class CheckForm(forms.Form):
     date = forms.DateField(
         label=gettext_lazy("Date"),
@@ -87,24 +100,15 @@ class CheckForm(forms.Form):
 
     def __init__(self, *args, user, **kw):
         super().__init__(*args, **kw)
-        self.fields["unit"].queryset = policy.statistics_units(user).order_by("name")
-        if policy.scope(user, policy.STATISTICS) == policy.COUNTY:
-            self.fields["unit"].empty_label = _("The whole county")
-        else:
-            self.fields["unit"].empty_label = None
+        self.user = user
+        _statistics_units_field(self.fields["unit"], user)
 
     def clean_date(self):
-        on = self.cleaned_data.get("date") or default_check_date()
+        on = self.cleaned_data.get("date") or default_check_date(self.user)
         error = _check_date_error(on)
         if error:
             raise forms.ValidationError(error)
         return on
-
-
-def _require_statistics(user) -> None:
-    kind = policy.scope(user, policy.STATISTICS)
-    if kind == policy.NOTHING or (kind == policy.UNIT and not user.unit_id):
-        raise PermissionDenied
 
 
 def _trend_context(kv, county, on: date, user, unit) -> dict:
@@ -154,7 +158,7 @@ def quality_view(request: HttpRequest) -> HttpResponse:
     form = CheckForm(request.GET or None, user=user)
     if form.is_bound and not form.is_valid():
         return render(request, "web/quality.html", {"form": form}, status=400)
-    data = form.cleaned_data if form.is_bound else {"date": default_check_date(), "unit": None}
+    data = form.cleaned_data if form.is_bound else {"date": default_check_date(user), "unit": None}
     on, unit = data["date"], data["unit"]
     if unit is None and policy.scope(user, policy.STATISTICS) == policy.UNIT:
         unit = user.unit
@@ -164,8 +168,8 @@ def quality_view(request: HttpRequest) -> HttpResponse:
         results = selectors.run_check(
             kv, county=county, on=on, user=user, unit_id=unit.pk if unit else None
         )
-    except DateOutsideSchoolYear:
-        form.add_error("date", _check_date_error(on))
+    except (DateOutsideSchoolYear, LookupError):
+        form.add_error(None, _check_date_error(on) or _("There is no code list for this date."))
         return render(request, "web/quality.html", {"form": form}, status=400)
     rules = [
         {
@@ -219,10 +223,7 @@ class SubmissionForm(forms.Form):
     )
 
     def clean_known_at(self):
-        value = self.cleaned_data.get("known_at")
-        if value is None:
-            return None
-        return timezone.make_aware(value.replace(tzinfo=None), OSLO)
+        return _oslo(self.cleaned_data.get("known_at"))
 
     def clean_date(self):
         on = self.cleaned_data["date"]
@@ -292,7 +293,7 @@ def submission_view(request: HttpRequest) -> HttpResponse:
                     return response
         status = 400
     else:
-        form = SubmissionForm(initial={"date": default_check_date()})
+        form = SubmissionForm(initial={"date": default_check_date(user)})
         status = 200
     context = {"form": form, "log": _log_rows(county), "county": county}
     return render(request, "web/submission.html", context, status=status)
@@ -345,15 +346,10 @@ class FlowsForm(forms.Form):
     def __init__(self, *args, user, **kw):
         super().__init__(*args, **kw)
         self.user = user
-        self.fields["unit"].queryset = policy.statistics_units(user).order_by("name")
-        if policy.scope(user, policy.STATISTICS) == policy.COUNTY:
-            self.fields["unit"].empty_label = _("The whole county")
-        else:
-            self.fields["unit"].empty_label = None
+        _statistics_units_field(self.fields["unit"], user)
 
     def clean_known_at(self):
-        value = self.cleaned_data.get("known_at")
-        return None if value is None else timezone.make_aware(value.replace(tzinfo=None), OSLO)
+        return _oslo(self.cleaned_data.get("known_at"))
 
     def clean(self):
         data = super().clean()
