@@ -163,3 +163,24 @@ def test_without_a_date_the_page_checks_the_coming_or_last_counting_date(client,
         coming = client.get(reverse("web:quality")).content.decode()
     assert "15.6.2025" in later and nowhere.key in later
     assert "15.2.2025" in coming
+
+
+def test_the_check_page_makes_as_many_queries_for_many_findings_as_for_few(
+    client, office, register
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(office)
+    params = {"date": "2025-02-15"}
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("web:quality"), params).status_code == 200
+        return len(captured)
+
+    register(fnr=None)
+    few = queries()
+    for _ in range(6):
+        register(fnr=None, unit=None)
+    assert queries() == few
