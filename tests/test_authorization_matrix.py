@@ -45,6 +45,35 @@ PAGES = {
     "web:privacy": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
+    # The pre-submission check: STATISTICS scope (the coordinator's unit, or the county).
+    "web:quality": {
+        **dict.fromkeys(ROLES, "no"),
+        "coordinator": "ok",
+        "leader": "ok",
+        "office": "ok",
+    },
+    # Flows between two dates and their drill-down: STATISTICS scope, as the check.
+    "web:flows": {
+        **dict.fromkeys(ROLES, "no"),
+        "coordinator": "ok",
+        "leader": "ok",
+        "office": "ok",
+    },
+    "web:flows-youths": {
+        **dict.fromkeys(ROLES, "no"),
+        "coordinator": "ok",
+        "leader": "ok",
+        "office": "ok",
+    },
+    # Receiving a transfer from another county registers a youth: REGISTER scope.
+    "web:transfer-receive": {
+        **dict.fromkeys(ROLES, "no"),
+        "advisor": "ok",
+        "coordinator": "ok",
+        "office": "ok",
+    },
+    # The submission file holds every youth of the county: county scope of STATISTICS only.
+    "web:submission": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
         name: {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "leader": "ok", "office": "ok"}
         for name in (
@@ -94,6 +123,7 @@ OBJECT_URLS = {
     "web:consent-record": ("post", "registration", CHANGE),
     "web:plan-save": ("post", "registration", CHANGE),
     "web:carry-over": ("post", "registration", CHANGE),
+    "web:transfer-send": ("post", "registration", CHANGE),
     "web:letter-create": ("post", "registration", CHANGE),
     "web:letter-block": ("post", "person", CHANGE),
     "web:person-contact": ("post", "person", CHANGE),

@@ -28,10 +28,16 @@ def test_demo_builds_the_county_from_the_generated_file():
     county = County.objects.get(number="39")
     assert county.name == "Vestfold"
     assert county.units.count() == expected["unit"] == 4
-    assert Person.objects.filter(county=county).count() == expected["person"]
-    assert Registration.objects.filter(county=county).count() == expected["registration"]
+    # Besides the generated file, the demo adds the data-quality check's known faults
+    # (quality.demo, registrations keyed "kvalitet-…"; tests/quality/test_demo.py).
+    seeded = "kvalitet-"
+    persons = Person.objects.filter(county=county).exclude(registrations__key__startswith=seeded)
+    assert persons.count() == expected["person"]
+    registrations = Registration.objects.filter(county=county).exclude(key__startswith=seeded)
+    assert registrations.count() == expected["registration"]
     assert ReasonFact.objects.filter(county=county).count() == expected["reason"]
-    assert StatusFact.objects.filter(county=county).count() == expected["status"]
+    statuses = StatusFact.objects.filter(county=county)
+    assert statuses.exclude(registration__key__startswith=seeded).count() == expected["status"]
     names = dict(Municipality.objects.filter(county=county).values_list("number", "name"))
     assert names == generator.MUNICIPALITIES
     assert f"{expected['person']} young people" in output

@@ -155,6 +155,8 @@ class PartnerKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipal service")
     POLICE = "police", _("Police")
     EMPLOYER = "employer", _("Employer")
+    # The county the youth moves to: a transfer of the registration history (quality.transfer).
+    OTHER_COUNTY = "other_county", _("Another county (transfer when moving)")
     OTHER = "other", _("Other")
 
 

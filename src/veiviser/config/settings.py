@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "veiviser.letters",
     "veiviser.privacy",
     "veiviser.jobs",
+    "veiviser.quality",
     "veiviser.web",
     "veiviser.tenancy",
 ]

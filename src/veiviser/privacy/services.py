@@ -137,12 +137,14 @@ SCRUBBED = {
     "casework.plan": {"goals": "", "steps": ""},
     "letters.letter": {"pdf": b"", "recipient_name": ""},
     "letters.letterblock": {"reason": ""},
+    "quality.receivedtransfer": {"history": {}},
 }
 KEPT = {
     "registry.registration": "counted in every table",
     "registry.reasonfact": "counted in every table (codes and dates only)",
     "registry.statusfact": "counted in every table (codes and dates only)",
     "casework.consent": "dates and partner kinds only, proof of lawful sharing",
+    "quality.senttransfer": "that a history was sent, when and under which consent",
     "registry.countychange": "which county a registration moved to, for earlier statistics",
     "privacy.anonymisation": "the record that the person was anonymised",
 }

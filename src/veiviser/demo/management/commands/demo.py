@@ -14,6 +14,7 @@ from veiviser.exchange.importer import ImportFailed, import_lines
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import County, Role, User
 from veiviser.people.models import Person
+from veiviser.quality.demo import seed_faults
 from veiviser.registry import services as registry
 from veiviser.registry.models import Registration
 
@@ -89,6 +90,7 @@ class Command(BaseCommand):
                 users = self.create_staff(county)
                 self.assign_caseloads(county)
                 contacts = self.record_contacts(county)
+                seed_faults(county, seed=seed)  # known faults for the data-quality check
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
