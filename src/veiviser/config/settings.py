@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "veiviser.letters",
+    "veiviser.intake",
+    "veiviser.udir",
     "veiviser.web",
     "veiviser.tenancy",
 ]
