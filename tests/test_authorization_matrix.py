@@ -40,6 +40,8 @@ PAGES = {
     "web:duties": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
     # Information-letter batches: CHANGE at unit or county scope (coordinator, office).
     "web:letter-batches": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
+    # Intake files: INTAKE at unit or county scope (coordinator, office).
+    "web:intake": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
@@ -117,6 +119,9 @@ ELSEWHERE = {
     "web:letter-download": "tests/letters/test_authorization.py (those who may view the registration)",
     "web:letter-batch": "tests/letters/test_batch_views.py (batches in the user's unit or county)",
     "web:letter-batch-status": "tests/letters/test_batch_views.py (as web:letter-batch)",
+    "web:intake-run": "tests/intake/test_views.py (runs of the user's unit or county)",
+    "web:intake-confirm": "tests/intake/test_views.py (as web:intake-run)",
+    "web:intake-run-status": "tests/intake/test_views.py (as web:intake-run)",
 }
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from veiviser.web import (
     audit_views,
     duties_views,
+    intake_views,
     letters_views,
     reconcile_views,
     statistics_views,
@@ -54,6 +55,10 @@ urlpatterns = [
         name="statistics-youths",
     ),
     path("statistikk/avstemming/", reconcile_views.reconcile_view, name="reconcile"),
+    path("inntak/", intake_views.intake_view, name="intake"),
+    path("inntak/<int:pk>/", intake_views.intake_run_view, name="intake-run"),
+    path("inntak/<int:pk>/bekreft/", intake_views.intake_confirm_view, name="intake-confirm"),
+    path("inntak/<int:pk>/status/", intake_views.intake_run_status_view, name="intake-run-status"),
     path("plikter/", duties_views.duties_view, name="duties"),
     path("revisjon/", audit_views.audit_view, name="audit"),
 ]
