@@ -16,7 +16,6 @@ from veiviser.audit import services as audit
 from veiviser.intake import selectors, services
 from veiviser.intake.models import FIELDS, Action, RunStatus
 from veiviser.problems import ValidationFailed
-from veiviser.web import forms as web_forms
 
 MAX_UPLOAD = 20 * 1024 * 1024  # a county's whole intake is a few MB
 ROWS_SHOWN = 500
