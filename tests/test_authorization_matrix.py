@@ -45,6 +45,8 @@ PAGES = {
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
+    # Udir's published numbers: county scope of STATISTICS (the upload: INTAKE, the office).
+    "web:udir": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
         name: {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "leader": "ok", "office": "ok"}
         for name in (

@@ -7,6 +7,7 @@ from veiviser.web import (
     letters_views,
     reconcile_views,
     statistics_views,
+    udir_views,
     views,
 )
 
@@ -54,6 +55,7 @@ urlpatterns = [
         statistics_views.statistics_youths_view,
         name="statistics-youths",
     ),
+    path("statistikk/udir/", udir_views.udir_view, name="udir"),
     path("statistikk/avstemming/", reconcile_views.reconcile_view, name="reconcile"),
     path("inntak/", intake_views.intake_view, name="intake"),
     path("inntak/<int:pk>/", intake_views.intake_run_view, name="intake-run"),
