@@ -42,6 +42,8 @@ PAGES = {
     "web:letter-batches": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
     # Intake files: INTAKE at unit or county scope (coordinator, office).
     "web:intake": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
+    # The county's column mapping: INTAKE at county scope (the office).
+    "web:intake-mapping": {**dict.fromkeys(ROLES, "no"), "office": "ok"},
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},

@@ -104,3 +104,26 @@ def test_an_advisor_and_the_leader_are_refused(client, vestfold, advisor):
     for user in (advisor, leader):
         client.force_login(user)
         assert client.get(reverse("web:intake")).status_code == 403
+
+
+def test_the_office_edits_the_column_mapping(client, vestfold, tonsberg, office):
+    from veiviser.intake.models import ColumnMapping
+
+    client.force_login(office)
+    data = {f"col_{f}": v for f, v in ColumnMapping(county=vestfold).columns.items()}
+    data["col_reason"] = "Grunn"
+    data["reason_values"] = "Søkte ikke = OSON\nFeil = XXXX"
+    response = client.post(reverse("web:intake-mapping"), data)
+    assert response.status_code == 400
+    assert "XXXX er verken en årsakskode eller en årsaksgruppe" in response.content.decode()
+    data["reason_values"] = "Søkte ikke = OSON"
+    assert client.post(reverse("web:intake-mapping"), data).status_code == 302
+    mapping = ColumnMapping.objects.get(county=vestfold)
+    assert mapping.columns["reason"] == "Grunn"
+    assert mapping.reason_values == {"Søkte ikke": "OSON"}
+    assert AuditEvent.objects.filter(action="intake.mapping.saved", actor=office).exists()
+
+
+def test_a_coordinator_may_not_edit_the_mapping(client, vestfold, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("web:intake-mapping")).status_code == 403

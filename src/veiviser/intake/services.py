@@ -48,12 +48,26 @@ def mapping_save(*, actor, county, columns: dict, reason_values: dict) -> Column
     """Set the county's column mapping (office: county scope of INTAKE)."""
     if actor is not None and (intake_scope(actor) != policy.COUNTY or actor.county_id != county.pk):
         raise PermissionDenied("intake mapping is not allowed here")
+    problems = []
     unknown = sorted(set(columns) - set(planning.FIELDS))
-    require_none(
-        [Problem("columns", _("unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})]
-        if unknown
-        else []
-    )
+    if unknown:
+        problems.append(
+            Problem("columns", _("unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+        )
+    for field in planning.REQUIRED_FIELDS:
+        if not columns.get(field):
+            problems.append(Problem(field, _("a required field needs a column")))
+    kv = kodeverk()
+    for value, target in reason_values.items():
+        if target not in kv.reason_groups and target.upper() not in kv.reason_codes:
+            problems.append(
+                Problem(
+                    "reason_values",
+                    _("%(value)s: %(target)s is neither a reason code nor a reason group")
+                    % {"value": value, "target": target},
+                )
+            )
+    require_none(problems)
     with transaction.atomic():
         mapping, _created = ColumnMapping.objects.update_or_create(
             county=county, defaults={"columns": columns, "reason_values": reason_values}

@@ -5,6 +5,7 @@ own unit (policy INTAKE). Thin views over veiviser.intake's services and selecto
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.intake import selectors, services
-from veiviser.intake.models import FIELDS, Action, RunStatus
+from veiviser.intake.models import FIELDS, REQUIRED_FIELDS, Action, RunStatus
 from veiviser.problems import ValidationFailed
+from veiviser.web import forms as web_forms
 
 MAX_UPLOAD = 20 * 1024 * 1024  # a county's whole intake is a few MB
 ROWS_SHOWN = 500
@@ -133,3 +135,85 @@ def intake_run_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "web/_intake_run_status.html", {"run": run})
     response["Cache-Control"] = "no-store"
     return response
+
+
+FIELD_LABELS = {
+    "fnr": gettext_lazy("National identity number"),
+    "given_name": gettext_lazy("Given name"),
+    "family_name": gettext_lazy("Family name"),
+    "birth_date": gettext_lazy("Birth date"),
+    "municipality": gettext_lazy("Home municipality (number)"),
+    "school_year": gettext_lazy("School year"),
+    "reason": gettext_lazy("Reason"),
+    "registered_on": gettext_lazy("Registered on"),
+    "unit": gettext_lazy("Unit"),
+}
+
+
+class MappingForm(forms.Form):
+    reason_values = forms.CharField(
+        label=gettext_lazy("Reason values"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "One a line: the file's value = a reason code or reason group, e.g. "
+            "“Søkte ikke = OSON”. Codes and groups themselves need no line."
+        ),
+    )
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        for field in reversed(FIELDS):
+            self.fields = {
+                f"col_{field}": forms.CharField(
+                    label=FIELD_LABELS[field],
+                    max_length=100,
+                    required=field in REQUIRED_FIELDS,
+                    help_text=None if field in REQUIRED_FIELDS else _("Optional column."),
+                ),
+                **self.fields,
+            }
+
+    def clean_reason_values(self):
+        values = {}
+        for number, line in enumerate(self.cleaned_data["reason_values"].splitlines(), 1):
+            if not line.strip():
+                continue
+            value, sep, target = line.partition("=")
+            if not sep or not value.strip() or not target.strip():
+                raise forms.ValidationError(
+                    _("Line %(line)s is not “value = code”.") % {"line": number}
+                )
+            values[value.strip()] = target.strip()
+        return values
+
+
+@login_required
+def intake_mapping_view(request: HttpRequest) -> HttpResponse:
+    """The county's column mapping, edited by the office (county scope of INTAKE)."""
+    user = request.user
+    if services.intake_scope(user) != policy.COUNTY:
+        raise PermissionDenied
+    mapping = services.mapping_for(user.county)
+    initial = {f"col_{f}": mapping.columns.get(f, "") for f in FIELDS}
+    initial["reason_values"] = "\n".join(f"{k} = {v}" for k, v in mapping.reason_values.items())
+    form = MappingForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            columns = {
+                f: form.cleaned_data[f"col_{f}"] for f in FIELDS if form.cleaned_data[f"col_{f}"]
+            }
+            try:
+                services.mapping_save(
+                    actor=user,
+                    county=user.county,
+                    columns=columns,
+                    reason_values=form.cleaned_data["reason_values"],
+                )
+            except ValidationFailed as failed:
+                web_forms.add_problems(form, failed, fields={f: f"col_{f}" for f in FIELDS})
+            else:
+                messages.success(request, _("The column mapping is saved."))
+                return redirect("web:intake")
+        return render(request, "web/intake_mapping.html", {"form": form}, status=400)
+    return render(request, "web/intake_mapping.html", {"form": form})

@@ -58,6 +58,7 @@ urlpatterns = [
     path("statistikk/udir/", udir_views.udir_view, name="udir"),
     path("statistikk/avstemming/", reconcile_views.reconcile_view, name="reconcile"),
     path("inntak/", intake_views.intake_view, name="intake"),
+    path("inntak/kolonner/", intake_views.intake_mapping_view, name="intake-mapping"),
     path("inntak/<int:pk>/", intake_views.intake_run_view, name="intake-run"),
     path("inntak/<int:pk>/bekreft/", intake_views.intake_confirm_view, name="intake-confirm"),
     path("inntak/<int:pk>/status/", intake_views.intake_run_status_view, name="intake-run-status"),
