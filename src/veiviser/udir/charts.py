@@ -1,6 +1,7 @@
 """The comparison's charts, drawn by the statistics' one SVG path (`statistics.charts`)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from veiviser.statistics.charts import bar_chart
 from veiviser.statistics.exports import row_labels
@@ -21,6 +22,17 @@ LABEL_KEYS = {
 }
 
 
+# Short labels under the bars (the long ones overlap); the table beside the chart has the rest.
+SHORT = {
+    "group1": gettext_lazy("Group 1"),
+    "group2": gettext_lazy("Group 2"),
+    "group3": gettext_lazy("Group 3"),
+    "group4": gettext_lazy("Group 4"),
+    "target_group": gettext_lazy("Target group"),
+    "group5": gettext_lazy("Group 5"),
+}
+
+
 def labels() -> dict[str, str]:
     texts = row_labels()
     return {field: texts[key] for field, key in LABEL_KEYS.items()}
@@ -32,8 +44,10 @@ def percent(share: float | None) -> int | None:
 
 def shares_chart(shares, *, own_share=None, own_label: str = "") -> str:
     """Share in activity (group 3 / target group, whole percent) per county, Udir's table;
-    with `own_share`, the county's own figure from Veiviser as the last bar."""
-    categories = [s.name for s in shares]
+    with `own_share`, the county's own figure from Veiviser as the last bar. The bars are
+    labelled with county numbers (the table beside the chart names them): fifteen county
+    names do not fit under the bars."""
+    categories = [_("Norway") if s.national else s.county for s in shares]
     values = [percent(s.share) for s in shares]
     if own_share is not None:
         categories.append(own_label)

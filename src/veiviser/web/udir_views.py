@@ -128,7 +128,7 @@ def udir_view(request: HttpRequest) -> HttpResponse:
                             charts.shares_chart(
                                 result["shares"],
                                 own_share=result["own_share"],
-                                own_label=_("%(county)s (Veiviser)") % {"county": user.county.name},
+                                own_label=_("%(county)s own") % {"county": user.county.number},
                             )
                         ),
                         "chart_compare": mark_safe(charts.comparison_chart(result["lines"])),
