@@ -129,3 +129,21 @@ def test_the_comparison_puts_the_countys_own_numbers_beside_udirs(vestfold, tons
     assert lines["target_group"].own == 2
     assert result["own_share"].share == 0.5
     assert dict(result["national"])["registered"] == 20
+
+
+def test_the_demo_table_is_deterministic_and_has_every_county(vestfold, tonsberg, make_person):
+    from veiviser.udir.demo import demo_udir_table
+
+    registry.registration_create(
+        actor=None,
+        person=make_person(birth_date=date(2006, 1, 1)),
+        school_year=2024,
+        registered_on=date(2024, 9, 1),
+        reason="other",
+        unit=tonsberg,
+    )
+    table = demo_udir_table(county=vestfold, school_year=2024, seed=7)
+    assert table.rows == 3 * 16
+    assert demo_udir_table(county=vestfold, school_year=2024, seed=7) == table  # same file
+    own = UdirRow.objects.get(table=table, county="39", counting_date=date(2025, 6, 15))
+    assert own.registered <= 1

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from veiviser import policy
 from veiviser.audit import services as audit
+from veiviser.codes.selectors import school_year_label
 from veiviser.intake import selectors, services
 from veiviser.intake.models import FIELDS, REQUIRED_FIELDS, Action, RunStatus
 from veiviser.problems import ValidationFailed
@@ -92,6 +93,8 @@ def intake_run_view(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [r for r in run.plan if not shown or r["action"] == shown]
     for row in rows[:ROWS_SHOWN]:
         row["fnr_masked"] = _masked(row["data"]["fnr"])
+        year = row["data"]["school_year"]
+        row["school_year_label"] = school_year_label(year) if year else ""
     return render(
         request,
         "web/intake_run.html",

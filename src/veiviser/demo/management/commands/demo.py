@@ -16,6 +16,7 @@ from veiviser.organisation.models import County, Role, User
 from veiviser.people.models import Person
 from veiviser.registry import services as registry
 from veiviser.registry.models import Registration
+from veiviser.udir import demo as udir_demo
 
 MAX_ERRORS_SHOWN = 20
 UNASSIGNED_PER_UNIT = 12
@@ -89,6 +90,9 @@ class Command(BaseCommand):
                 users = self.create_staff(county)
                 self.assign_caseloads(county)
                 contacts = self.record_contacts(county)
+                udir_demo.demo_udir_table(
+                    county=county, school_year=max(generator.SCHOOL_YEARS), seed=seed
+                )
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
