@@ -252,3 +252,19 @@ def test_background_confirmation_queues_the_run(
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
     assert Registration.objects.get().recorded_by == office
+
+
+def test_the_documented_example_file(vestfold, tonsberg, horten, office):
+    from pathlib import Path
+
+    example = Path(__file__).parents[2] / "docs" / "examples" / "inntak-eksempel.csv"
+    run = services.run_preview(
+        actor=office, county=vestfold, filename=example.name, data=example.read_bytes()
+    )
+    assert actions(run) == [
+        (2, "create"),
+        (3, "create"),
+        (4, "create"),
+        (5, "rejected"),
+        (6, "rejected"),
+    ]
