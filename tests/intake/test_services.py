@@ -268,3 +268,27 @@ def test_the_documented_example_file(vestfold, tonsberg, horten, office):
         (5, "rejected"),
         (6, "rejected"),
     ]
+
+
+def test_a_likely_duplicate_without_a_number_is_rejected(vestfold, tonsberg, office, make_person):
+    make_person(birth_date=date(2007, 4, 2), given="Nora", family="PRØVESEN", fnr=None)
+    run = preview(office, vestfold, [row(birth=date(2007, 4, 2))])
+    assert run.plan[0]["action"] == "rejected"
+    assert "same name and birth date" in run.plan[0]["problems"][0]["reason"]
+
+
+def test_a_run_is_confirmed_once(vestfold, tonsberg, office):
+    run = preview(office, vestfold, [row()])
+    apply(run, office)
+    with pytest.raises(ValidationFailed, match="not waiting for confirmation"):
+        services.run_confirm(actor=office, run=run, sha256=run.sha256, background=False)
+    assert Registration.objects.count() == 1
+
+
+def test_the_plan_asks_the_database_a_fixed_number_of_times(
+    vestfold, tonsberg, office, django_assert_max_num_queries
+):
+    rows = [row(birth=date(2007, 1, day)) for day in range(1, 29)]
+    with django_assert_max_num_queries(20):
+        run = preview(office, vestfold, rows)
+    assert run.created == 28

@@ -137,12 +137,17 @@ def run_confirm(*, actor, run: IntakeRun, sha256: str, background: bool = True) 
         require_none([Problem("status", _("the run is not waiting for confirmation"))])
     if sha256 != run.sha256:
         require_none([Problem("sha256", _("the file changed since the preview: upload it again"))])
+    # One confirmation only: of two at the same time, the second finds the run taken.
+    taken = IntakeRun.objects.filter(pk=run.pk, status=RunStatus.PREVIEWED).update(
+        status=RunStatus.QUEUED, applied_by=actor
+    )
+    if not taken:
+        require_none([Problem("status", _("the run is not waiting for confirmation"))])
     if not background:
         return run_apply(run=run, actor=actor)
     from veiviser.intake.tasks import intake_apply_task
 
     with transaction.atomic():
-        IntakeRun.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED, applied_by=actor)
         audit.log(actor, "intake.run.queued", run, data={"sha256": run.sha256})
 
         def enqueue():
