@@ -17,13 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def office(vestfold):
-    return organisation.staff_user_create(
-        actor=None, username="kontor", password="pw-123456789", role=Role.OFFICE, county=vestfold
-    )
-
-
-@pytest.fixture
 def leader(vestfold):
     return organisation.staff_user_create(
         actor=None,

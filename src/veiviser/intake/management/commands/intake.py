@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from veiviser.cli_options import read_file
 from veiviser.intake import services
 from veiviser.intake.models import Action
 from veiviser.organisation.models import County, User
@@ -42,12 +43,7 @@ class Command(BaseCommand):
                     _("no staff user %(username)s") % {"username": repr(options["username"])}
                 )
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(
-                _("%(file)s: cannot be read (%(why)s)") % {"file": path, "why": exc.strerror}
-            ) from None
+        data = read_file(path)
         try:
             run = services.intake_file(
                 actor=actor,

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from veiviser.cli_options import read_file
 from veiviser.udir import services
 
 
@@ -19,12 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(
-                _("%(file)s: cannot be read (%(why)s)") % {"file": path, "why": exc.strerror}
-            ) from None
+        data = read_file(path)
         try:
             table, created = services.table_import(actor=None, filename=path.name, data=data)
         except services.UdirImportFailed as failed:
