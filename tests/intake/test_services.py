@@ -292,3 +292,11 @@ def test_the_plan_asks_the_database_a_fixed_number_of_times(
     with django_assert_max_num_queries(20):
         run = preview(office, vestfold, rows)
     assert run.created == 28
+
+
+def test_a_task_delivered_twice_applies_once_and_stays_done(vestfold, tonsberg, office):
+    run = apply(preview(office, vestfold, [row()]), office)
+    again = services.run_apply(run=run)
+    assert again.status == RunStatus.DONE
+    assert Registration.objects.count() == 1
+    assert AuditEvent.objects.filter(action="intake.run.applied").count() == 1

@@ -167,9 +167,13 @@ def run_apply(*, run: IntakeRun, actor=...) -> IntakeRun:
     the run fails (preview again). Then all rows are written in one transaction."""
     if actor is ...:
         actor = run.applied_by
-    IntakeRun.objects.filter(pk=run.pk).update(
+    # Only a queued run starts: a task delivered twice finds it running or done and leaves it.
+    started = IntakeRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING, applied_by=actor, done=0, error=""
     )
+    if not started:
+        run.refresh_from_db()
+        return run
     try:
         _check_unchanged(run, actor)
         with transaction.atomic():
