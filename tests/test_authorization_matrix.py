@@ -40,6 +40,10 @@ PAGES = {
     "web:duties": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
     # Information-letter batches: CHANGE at unit or county scope (coordinator, office).
     "web:letter-batches": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
+    # Intake files: INTAKE at unit or county scope (coordinator, office).
+    "web:intake": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
+    # The county's column mapping: INTAKE at county scope (the office).
+    "web:intake-mapping": {**dict.fromkeys(ROLES, "no"), "office": "ok"},
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     # Access requests and retention: the county leader (AUDIT scope), for the DPO.
     "web:privacy": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
@@ -74,6 +78,8 @@ PAGES = {
     },
     # The submission file holds every youth of the county: county scope of STATISTICS only.
     "web:submission": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
+    # Udir's published numbers: county scope of STATISTICS (the upload: INTAKE, the office).
+    "web:udir": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
         name: {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "leader": "ok", "office": "ok"}
         for name in (
@@ -156,6 +162,9 @@ ELSEWHERE = {
     "web:letter-batch": "tests/letters/test_batch_views.py (batches in the user's unit or county)",
     "web:letter-batch-status": "tests/letters/test_batch_views.py (as web:letter-batch)",
     "web:retention-run": "tests/privacy/test_views.py (the county leader only)",
+    "web:intake-run": "tests/intake/test_views.py (runs of the user's unit or county)",
+    "web:intake-confirm": "tests/intake/test_views.py (as web:intake-run)",
+    "web:intake-run-status": "tests/intake/test_views.py (as web:intake-run)",
 }
 
 

@@ -45,3 +45,13 @@ def parse_instant(text: str, option: str) -> datetime:
             % {"option": option, "value": repr(text)}
         )
     return value
+
+
+def read_file(path) -> bytes:
+    """The bytes of an input file, or the command's error naming the file and why."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CommandError(
+            _("%(file)s: cannot be read (%(why)s)") % {"file": path, "why": exc.strerror}
+        ) from None

@@ -14,6 +14,10 @@ Tenant first (a user sees only their own county), then role, then unit or own ca
 
 The county leader also has `audit` (county); every other role has nothing.
 
+`intake` is importing files from outside (docs/intake.md): the admissions office's intake files
+(office: the county; unit coordinator: their own unit's rows) and Udir's published tables
+(county scope only: the office). Nobody else imports.
+
 `audit` is the audit viewer (`/revisjon/`): the county leader reads the county's trail; nobody
 else (the administrator and the data-protection officer work from the Django admin).
 
@@ -52,6 +56,7 @@ REGISTER = "register"
 CONFIDENTIAL = "confidential"  # read and write confidential (special-category) notes
 STATISTICS = "statistics"  # the statistics page: Table 1 and 2 of the county or a unit
 AUDIT = "audit"  # the audit viewer: the county's audit trail
+INTAKE = "intake"  # files from outside: the admissions office's intake files, Udir's tables
 
 REASON_GRANT_HOURS = 8  # how long a stated reason ("break the glass") lasts for one youth
 
@@ -72,6 +77,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: CASELOAD,
         STATISTICS: NOTHING,
         AUDIT: NOTHING,
+        INTAKE: NOTHING,
     },
     Role.UNIT_COORDINATOR: {
         VIEW: UNIT,
@@ -81,6 +87,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: UNIT,
         STATISTICS: UNIT,
         AUDIT: NOTHING,
+        INTAKE: UNIT,
     },
     Role.COUNTY_LEADER: {
         VIEW: COUNTY,
@@ -90,6 +97,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: NOTHING,
         STATISTICS: COUNTY,
         AUDIT: COUNTY,
+        INTAKE: NOTHING,
     },
     Role.OFFICE: {
         VIEW: COUNTY,
@@ -99,6 +107,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: NOTHING,
         STATISTICS: COUNTY,
         AUDIT: NOTHING,
+        INTAKE: COUNTY,
     },
     Role.PROJECT_WORKER: {
         VIEW: CASELOAD,
@@ -108,6 +117,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: CASELOAD,
         STATISTICS: NOTHING,
         AUDIT: NOTHING,
+        INTAKE: NOTHING,
     },
     Role.ADMINISTRATOR: {
         VIEW: NOTHING,
@@ -117,6 +127,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: NOTHING,
         STATISTICS: NOTHING,
         AUDIT: NOTHING,
+        INTAKE: NOTHING,
     },
 }
 

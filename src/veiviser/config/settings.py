@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "veiviser.privacy",
     "veiviser.jobs",
     "veiviser.quality",
+    "veiviser.intake",
+    "veiviser.udir",
     "veiviser.web",
     "veiviser.tenancy",
 ]

@@ -3,11 +3,13 @@ from django.urls import path
 from veiviser.web import (
     audit_views,
     duties_views,
+    intake_views,
     letters_views,
     privacy_views,
     quality_views,
     reconcile_views,
     statistics_views,
+    udir_views,
     views,
 )
 
@@ -55,7 +57,13 @@ urlpatterns = [
         statistics_views.statistics_youths_view,
         name="statistics-youths",
     ),
+    path("statistikk/udir/", udir_views.udir_view, name="udir"),
     path("statistikk/avstemming/", reconcile_views.reconcile_view, name="reconcile"),
+    path("inntak/", intake_views.intake_view, name="intake"),
+    path("inntak/kolonner/", intake_views.intake_mapping_view, name="intake-mapping"),
+    path("inntak/<int:pk>/", intake_views.intake_run_view, name="intake-run"),
+    path("inntak/<int:pk>/bekreft/", intake_views.intake_confirm_view, name="intake-confirm"),
+    path("inntak/<int:pk>/status/", intake_views.intake_run_status_view, name="intake-run-status"),
     path("plikter/", duties_views.duties_view, name="duties"),
     path("kvalitet/", quality_views.quality_view, name="quality"),
     path("kvalitet/innsending/", quality_views.submission_view, name="submission"),

@@ -17,6 +17,7 @@ from veiviser.people.models import Person
 from veiviser.quality.demo import seed_faults
 from veiviser.registry import services as registry
 from veiviser.registry.models import Registration
+from veiviser.udir import demo as udir_demo
 
 MAX_ERRORS_SHOWN = 20
 UNASSIGNED_PER_UNIT = 12
@@ -91,6 +92,9 @@ class Command(BaseCommand):
                 self.assign_caseloads(county)
                 contacts = self.record_contacts(county)
                 seed_faults(county, seed=seed)  # known faults for the data-quality check
+                udir_demo.demo_udir_table(
+                    county=county, school_year=max(generator.SCHOOL_YEARS), seed=seed
+                )
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
