@@ -43,6 +43,9 @@ PAGES = {
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
+    # The annual report is county-wide too: county scope of STATISTICS (leader, office).
+    "web:reports": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
+    "web:report-narratives": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
         name: {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "leader": "ok", "office": "ok"}
         for name in (
@@ -117,6 +120,9 @@ ELSEWHERE = {
     "web:letter-download": "tests/letters/test_authorization.py (those who may view the registration)",
     "web:letter-batch": "tests/letters/test_batch_views.py (batches in the user's unit or county)",
     "web:letter-batch-status": "tests/letters/test_batch_views.py (as web:letter-batch)",
+    "web:report": "tests/reports/test_views.py (the county's reports: leader, office)",
+    "web:report-status": "tests/reports/test_views.py (as web:report)",
+    "web:report-download": "tests/reports/test_views.py (as web:report; audited)",
 }
 
 

@@ -5,6 +5,7 @@ from veiviser.web import (
     duties_views,
     letters_views,
     reconcile_views,
+    reports_views,
     statistics_views,
     views,
 )
@@ -55,5 +56,10 @@ urlpatterns = [
     ),
     path("statistikk/avstemming/", reconcile_views.reconcile_view, name="reconcile"),
     path("plikter/", duties_views.duties_view, name="duties"),
+    path("arsrapport/", reports_views.reports_view, name="reports"),
+    path("arsrapport/tekster/", reports_views.narratives_view, name="report-narratives"),
+    path("arsrapport/<int:pk>/", reports_views.report_view, name="report"),
+    path("arsrapport/<int:pk>/status/", reports_views.report_status_view, name="report-status"),
+    path("arsrapport/<int:pk>/fil/", reports_views.report_download_view, name="report-download"),
     path("revisjon/", audit_views.audit_view, name="audit"),
 ]

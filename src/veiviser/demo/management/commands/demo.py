@@ -16,6 +16,7 @@ from veiviser.organisation.models import County, Role, User
 from veiviser.people.models import Person
 from veiviser.registry import services as registry
 from veiviser.registry.models import Registration
+from veiviser.reports import demo as report_demo
 
 MAX_ERRORS_SHOWN = 20
 UNASSIGNED_PER_UNIT = 12
@@ -89,6 +90,7 @@ class Command(BaseCommand):
                 users = self.create_staff(county)
                 self.assign_caseloads(county)
                 contacts = self.record_contacts(county)
+                report_demo.narratives_create(county, seed=seed)
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
