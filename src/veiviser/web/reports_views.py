@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from veiviser.codes.selectors import school_year_label, school_year_of
+from veiviser.codes.selectors import school_year_bounds, school_year_label, school_year_of
 from veiviser.problems import ValidationFailed
+from veiviser.registry.models import Registration
 from veiviser.reports import markdown, selectors, services
 from veiviser.reports.models import ReportFormat, ReportStatus
 from veiviser.web import forms as web_forms
@@ -44,13 +45,22 @@ class ReportForm(forms.Form):
         label=gettext_lazy("Format"), choices=ReportFormat.choices, initial=ReportFormat.PDF
     )
 
-    def __init__(self, *args, **kw):
+    def __init__(self, *args, county, **kw):
         super().__init__(*args, **kw)
-        current = school_year_of(timezone.localdate())
-        self.fields["school_year"].choices = [
-            (y, school_year_label(y)) for y in range(current, current - 6, -1)
-        ]
-        self.fields["school_year"].initial = current - 1
+        today = timezone.localdate()
+        years = sorted(
+            set(
+                Registration.objects.filter(county=county)
+                .order_by()
+                .values_list("school_year", flat=True)
+                .distinct()
+            ),
+            reverse=True,
+        ) or [school_year_of(today)]
+        self.fields["school_year"].choices = [(y, school_year_label(y)) for y in years]
+        # The default: the latest school year that is over (the report is written after it).
+        finished = [y for y in years if school_year_bounds(y)[1] < today]
+        self.fields["school_year"].initial = finished[0] if finished else years[0]
 
     def clean_known_at(self):
         value = self.cleaned_data.get("known_at")
@@ -64,7 +74,7 @@ def reports_view(request: HttpRequest) -> HttpResponse:
     """GET: the form and the county's reports; POST: queue a report (`report_queue`)."""
     user = request.user
     _require(user)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST or None, county=user.county)
     status = 200
     if request.method == "POST":
         if form.is_valid():
