@@ -3,13 +3,13 @@ numbers again for the same known-at, and a PDF that is a real, tagged PDF."""
 
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.reports.conftest import SCHOOL_YEAR
+from tests.reports.conftest import KNOWN_AT, SCHOOL_YEAR, made
 from veiviser.audit.models import AuditEvent
 from veiviser.registry import services as registry
 from veiviser.registry.models import Registration
@@ -17,8 +17,6 @@ from veiviser.reports import sections, services
 from veiviser.reports.models import Narrative, Report, ReportStatus
 
 pytestmark = pytest.mark.django_db
-
-KNOWN_AT = datetime(2024, 8, 1, tzinfo=UTC)
 
 
 def stats_json(*args) -> dict:
@@ -28,13 +26,7 @@ def stats_json(*args) -> dict:
 
 
 def test_html_report_has_every_section(report_world):
-    report = services.report_make(
-        actor=None,
-        county=report_world,
-        school_year=SCHOOL_YEAR,
-        known_at=KNOWN_AT,
-        output_format="html",
-    )
+    report = made(report_world)
     html = bytes(report.file).decode()
     assert report.status == ReportStatus.DONE
     for section in sections.sections():
@@ -48,13 +40,7 @@ def test_html_report_has_every_section(report_world):
 def test_numbers_equal_veiviser_stats(report_world):
     report_world.suppression_threshold = 1  # nothing hidden: every cell comparable
     report_world.save()
-    report = services.report_make(
-        actor=None,
-        county=report_world,
-        school_year=SCHOOL_YEAR,
-        known_at=KNOWN_AT,
-        output_format="html",
-    )
+    report = made(report_world)
     known = KNOWN_AT.isoformat()
     expected = stats_json("--county", "39", "--school-year", str(SCHOOL_YEAR), "--known-at", known)
     published = report.numbers["tables"]["counting_dates"]
@@ -99,13 +85,7 @@ def test_numbers_equal_veiviser_stats(report_world):
 
 
 def test_same_known_at_gives_the_same_numbers_after_a_correction(report_world):
-    first = services.report_make(
-        actor=None,
-        county=report_world,
-        school_year=SCHOOL_YEAR,
-        known_at=KNOWN_AT,
-        output_format="html",
-    )
+    first = made(report_world)
     # A correction recorded later: every registration of the year becomes OTAR on 1 June.
     for registration in Registration.objects.filter(school_year=SCHOOL_YEAR)[:40]:
         registry.status_record(
@@ -115,9 +95,7 @@ def test_same_known_at_gives_the_same_numbers_after_a_correction(report_world):
     assert again.pk != first.pk
     assert again.known_at == first.known_at
     assert again.numbers == first.numbers
-    today = services.report_make(
-        actor=None, county=report_world, school_year=SCHOOL_YEAR, output_format="html"
-    )
+    today = made(report_world, known_at=None)
     assert today.numbers["tables"] != first.numbers["tables"]
 
 
@@ -130,13 +108,7 @@ def test_narratives_are_versioned_and_the_report_names_the_versions(report_world
         actor=None, county=report_world, key="introduction", body="Andre *utgave*."
     )
     assert second.version == 2 and same.pk == second.pk
-    report = services.report_make(
-        actor=None,
-        county=report_world,
-        school_year=SCHOOL_YEAR,
-        known_at=KNOWN_AT,
-        output_format="html",
-    )
+    report = made(report_world)
     assert report.narratives == {"introduction": 2}
     assert "Andre <em>utgave</em>." in bytes(report.file).decode()
     services.narrative_save(actor=None, county=report_world, key="introduction", body="Tredje.")
@@ -148,9 +120,7 @@ def test_narratives_are_versioned_and_the_report_names_the_versions(report_world
 def test_pdf_is_tagged_and_holds_the_tables(report_world):
     from pypdf import PdfReader
 
-    report = services.report_make(
-        actor=None, county=report_world, school_year=SCHOOL_YEAR, known_at=KNOWN_AT
-    )
+    report = made(report_world, output_format="pdf")
     pdf = bytes(report.file)
     assert pdf.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(pdf))

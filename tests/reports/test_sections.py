@@ -1,12 +1,10 @@
 """Another app adds a chapter with a few lines: a section provider registered after an existing
 section, its numbers suppressed through the context and kept with the report."""
 
-from datetime import UTC, datetime
-
 import pytest
 
-from tests.reports.conftest import SCHOOL_YEAR
-from veiviser.reports import sections, services
+from tests.reports.conftest import made
+from veiviser.reports import sections
 from veiviser.statistics.suppression import Equation
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +40,7 @@ def plugged(settings, tmp_path):
 def test_a_plugged_in_section_is_placed_numbered_and_suppressed(plugged, report_world):
     keys = [s.key for s in sections.sections()]
     assert keys.index("measures") == keys.index("during_year") + 1
-    report = services.report_make(
-        actor=None,
-        county=report_world,
-        school_year=SCHOOL_YEAR,
-        known_at=datetime(2024, 8, 1, tzinfo=UTC),
-        output_format="html",
-    )
+    report = made(report_world)
     html = bytes(report.file).decode()
     assert 'id="kap-measures"' in html
     assert "Deltakere: 40, i gruppe: None" in html  # 2 < 5 hidden, and 38 with it

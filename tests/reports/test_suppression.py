@@ -2,18 +2,14 @@
 worked out from the published ones through the sums a reader sees in the report (checked by
 exact linear algebra over all tables of a date together, not by the suppression's own rules)."""
 
-from datetime import UTC, datetime
-
 import pytest
 
-from tests.reports.conftest import SCHOOL_YEAR
+from tests.reports.conftest import KNOWN_AT, SCHOOL_YEAR
 from veiviser.codes.selectors import kodeverk
 from veiviser.reports import numbers
 from veiviser.statistics.suppression import Equation, recoverable
 
 pytestmark = pytest.mark.django_db
-
-KNOWN_AT = datetime(2024, 8, 1, tzinfo=UTC)
 
 
 def leaves(tree, path=()):

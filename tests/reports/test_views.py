@@ -1,12 +1,10 @@
 """The annual report pages: county-wide only, a report queued and followed, downloads audited,
 narratives saved as new versions."""
 
-from datetime import UTC, datetime
-
 import pytest
 from django.urls import reverse
 
-from tests.reports.conftest import SCHOOL_YEAR
+from tests.reports.conftest import SCHOOL_YEAR, made
 from veiviser.audit.models import AuditEvent
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import Role
@@ -36,16 +34,6 @@ def other_leader(telemark):
         password="pw-123456789",
         role=Role.COUNTY_LEADER,
         county=telemark,
-    )
-
-
-def made(county, output_format="html"):
-    return services.report_make(
-        actor=None,
-        county=county,
-        school_year=SCHOOL_YEAR,
-        known_at=datetime(2024, 8, 1, tzinfo=UTC),
-        output_format=output_format,
     )
 
 

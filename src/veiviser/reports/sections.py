@@ -42,6 +42,7 @@ from veiviser.reports import markdown, numbers
 from veiviser.statistics import charts
 from veiviser.statistics.exports import row_labels
 from veiviser.statistics.suppression import Equation
+from veiviser.statistics.tables import TABLE1, TABLE2
 
 
 @dataclass
@@ -219,22 +220,7 @@ def tables(ctx: ReportContext) -> dict:
     labels = row_labels()
     entries = document["counting_dates"]
     rows = {}
-    for table, keys in (
-        ("table1", ("not_applied", "declined", "dropped_out", "other", "total")),
-        (
-            "table2",
-            (
-                "group1",
-                "group2",
-                "group3",
-                "group4",
-                "target_group",
-                "not_in_target_group",
-                "outside_age",
-                "total",
-            ),
-        ),
-    ):
+    for table, keys in (("table1", TABLE1), ("table2", TABLE2)):
         rows[table] = [
             {
                 "label": labels[(table, key)],
