@@ -115,6 +115,10 @@ class Report(models.Model):
         return self.county.number
 
     @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}/{(self.school_year + 1) % 100:02d}"
+
+    @property
     def filename(self) -> str:
         year = self.school_year
         return f"arsrapport-ot-{self.county.number}-{year}-{(year + 1) % 100:02d}.{self.format}"

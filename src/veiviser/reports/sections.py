@@ -136,9 +136,9 @@ def register(section: Section, *, after: str | None = None, before: str | None =
     keys = [s.key for s in SECTIONS]
     if anchor not in keys:
         raise KeyError(f"no report section {anchor!r}")
-    position = keys.index(anchor) + (1 if after else 0)
-    # After a section: also after the sections earlier plug-ins put after it.
-    SECTIONS.insert(position, section)
+    # Right after (or before) the anchor: of two plug-ins placed after the same section, the
+    # one registered last comes first; anchor on the other plug-in's key to order them.
+    SECTIONS.insert(keys.index(anchor) + (1 if after else 0), section)
 
 
 def sections() -> list[Section]:
