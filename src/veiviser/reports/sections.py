@@ -28,7 +28,7 @@ apps are building belong.
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from veiviser.codes.models import AgeLimit, MainGroup, ReasonGroup, StatusCode
 from veiviser.codes.selectors import Kodeverk, school_year_bounds
 from veiviser.organisation.models import County, Municipality, Role, Unit
-from veiviser.reports import markdown, numbers
+from veiviser.reports import markdown, numbers, typography
 from veiviser.statistics import charts
 from veiviser.statistics.exports import row_labels
 from veiviser.statistics.suppression import Equation
@@ -329,8 +329,9 @@ def year_end(ctx: ReportContext) -> dict:
         )
     chart = charts.bar_chart(
         title=str(_("Status of the target group at the year end")),
-        categories=[f"{g['number']}. {g['name']}" for g in by_group],
-        series=[(str(_("Youths in the target group")), [g["value"] for g in by_group])],
+        # One bar per main group, named in the legend: the long names do not fit under bars.
+        categories=[typography.long_date(date.fromisoformat(data["date"]))],
+        series=[(f"{g['number']}. {g['name']}", [g["value"]]) for g in by_group],
         id_prefix="report-yearend",
         description=str(
             _("Bar chart of the target group by status main group on the last counting date.")
