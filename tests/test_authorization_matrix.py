@@ -123,6 +123,7 @@ ELSEWHERE = {
     "web:report": "tests/reports/test_views.py (the county's reports: leader, office)",
     "web:report-status": "tests/reports/test_views.py (as web:report)",
     "web:report-download": "tests/reports/test_views.py (as web:report; audited)",
+    "web:report-again": "tests/reports/test_views.py (as web:report; POST)",
 }
 
 

@@ -99,3 +99,32 @@ def test_narrative_saved_from_the_page_is_a_new_version(client, leader, report_w
     page = client.get(url)
     assert "Andre utkast." in page.content.decode()
     assert client.post(url, {"key": "no-such", "body": "x"}).status_code == 400
+
+
+def test_a_finished_report_is_made_again_with_the_same_numbers(
+    client, leader, report_world, django_capture_on_commit_callbacks
+):
+    services.narrative_save(actor=None, county=report_world, key="introduction", body="Første.")
+    first = made(report_world)
+    services.narrative_save(actor=None, county=report_world, key="introduction", body="Andre.")
+    client.force_login(leader)
+    page = client.get(reverse("web:report", args=[first.pk]))
+    assert reverse("web:report-again", args=[first.pk]) in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("web:report-again", args=[first.pk]))
+    again = Report.objects.get(again_of=first)
+    assert response.url == reverse("web:report", args=[again.pk])
+    services.report_run(Report.objects.get(pk=again.pk))  # the background task's part
+    again.refresh_from_db()
+    assert again.known_at == first.known_at
+    assert again.numbers == first.numbers
+    assert again.narratives == {"introduction": 1}
+    assert "Første." in bytes(again.file).decode()
+
+
+def test_others_cannot_make_a_report_again(client, coordinator, other_leader, report_world):
+    report = made(report_world)
+    for user in (coordinator, other_leader):
+        client.force_login(user)
+        assert client.post(reverse("web:report-again", args=[report.pk])).status_code in (403, 404)
+    assert not Report.objects.filter(again_of=report).exists()

@@ -89,6 +89,15 @@ class Report(models.Model):
         blank=True,
         help_text=_("The version of each narrative section the report used."),
     )
+    again_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made again from"),
+        help_text=_("The report this one repeats: the same instant and narrative versions."),
+    )
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(_("task"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -135,6 +135,10 @@ def report_run(
     """Make a queued report (the background task's body, and the command's), recording its
     progress section by section. A failure leaves the record failed with the error, no file."""
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING)
+    if report.again_of_id is not None and narrative_versions is None:
+        earlier = report.again_of
+        narrative_versions = earlier.narratives
+        frozen = {k: v for k, v in earlier.numbers.items() if k in NOT_BITEMPORAL}
 
     def progress(done: int, total: int) -> None:
         Report.objects.filter(pk=report.pk).update(sections_done=done, sections_total=total)
@@ -190,8 +194,6 @@ def report_make(
     school_year: int,
     known_at: datetime | None = None,
     output_format: str = "pdf",
-    narrative_versions: dict[str, int] | None = None,
-    frozen: dict | None = None,
 ) -> Report:
     """Make a report now, in this process (the `veiviser report` command)."""
     _require(actor, county)
@@ -206,21 +208,50 @@ def report_make(
         status=ReportStatus.RUNNING,
         created_by=actor if actor is not None and actor.pk else None,
     )
-    return report_run(report, narrative_versions=narrative_versions, frozen=frozen)
+    return report_run(report)
 
 
-def report_regenerate(*, actor, report: Report, output_format: str | None = None) -> Report:
-    """Make `report` again: the same K and the same narrative versions, so the same numbers.
-    The sections that cannot be read as known at K (`NOT_BITEMPORAL`) reuse its numbers."""
-    return report_make(
-        actor=actor,
+def _again(actor, report: Report, output_format: str | None, status: str) -> Report:
+    _require(actor, report.county)
+    if report.status != ReportStatus.DONE:
+        raise ValidationFailed([Problem("report", "only a finished report can be made again")])
+    return Report.objects.create(
         county=report.county,
         school_year=report.school_year,
         known_at=report.known_at,
-        output_format=output_format or report.format,
-        narrative_versions=report.narratives,
-        frozen={k: v for k, v in report.numbers.items() if k in NOT_BITEMPORAL},
+        format=output_format or report.format,
+        status=status,
+        again_of=report,
+        created_by=actor if actor is not None and actor.pk else None,
     )
+
+
+def report_regenerate(*, actor, report: Report, output_format: str | None = None) -> Report:
+    """Make `report` again now: the same K and the same narrative versions, so the same
+    numbers. The sections that cannot be read as known at K (`NOT_BITEMPORAL`) reuse its
+    numbers. The new report names the one it repeats (`again_of`)."""
+    return report_run(_again(actor, report, output_format, ReportStatus.RUNNING))
+
+
+def report_queue_again(*, actor, report: Report) -> Report:
+    """Queue `report` to be made again in the background (as `report_regenerate`)."""
+    from veiviser.reports.tasks import report_task
+
+    with transaction.atomic():
+        again = _again(actor, report, None, ReportStatus.QUEUED)
+        audit.log(
+            actor,
+            "reports.report.queued",
+            again,
+            data={**_audit_data(again), "again_of": report.pk},
+        )
+
+        def enqueue():
+            result = report_task.enqueue(again.pk)
+            Report.objects.filter(pk=again.pk).update(task_id=str(result.id))
+
+        transaction.on_commit(enqueue)
+    return again
 
 
 def report_download(*, actor, report: Report) -> bytes:

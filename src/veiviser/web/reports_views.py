@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from veiviser.codes.selectors import school_year_bounds, school_year_label, school_year_of
 from veiviser.problems import ValidationFailed
@@ -113,7 +114,12 @@ def _progress(report) -> dict:
 @require_GET
 def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    return render(request, "web/report.html", {"report": report, **_progress(report)})
+    again_url = reverse("web:report", args=[report.again_of_id]) if report.again_of_id else ""
+    return render(
+        request,
+        "web/report.html",
+        {"report": report, "again_url": again_url, **_progress(report)},
+    )
 
 
 @login_required
@@ -136,6 +142,20 @@ def report_download_view(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def report_again_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a finished report to be made again: the same instant and narrative versions."""
+    report = _report(request, pk)
+    try:
+        again = services.report_queue_again(actor=request.user, report=report)
+    except ValidationFailed as failed:
+        messages.error(request, " ".join(p.reason for p in failed.problems))
+        return redirect("web:report", pk=report.pk)
+    messages.success(request, _("The report is queued to be made again."))
+    return redirect("web:report", pk=again.pk)
 
 
 class NarrativeForm(forms.Form):

@@ -61,5 +61,6 @@ urlpatterns = [
     path("arsrapport/<int:pk>/", reports_views.report_view, name="report"),
     path("arsrapport/<int:pk>/status/", reports_views.report_status_view, name="report-status"),
     path("arsrapport/<int:pk>/fil/", reports_views.report_download_view, name="report-download"),
+    path("arsrapport/<int:pk>/igjen/", reports_views.report_again_view, name="report-again"),
     path("revisjon/", audit_views.audit_view, name="audit"),
 ]
