@@ -80,6 +80,9 @@ PAGES = {
     "web:submission": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     # Udir's published numbers: county scope of STATISTICS (the upload: INTAKE, the office).
     "web:udir": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
+    # The annual report is county-wide too: county scope of STATISTICS (leader, office).
+    "web:reports": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
+    "web:report-narratives": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
         name: {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "leader": "ok", "office": "ok"}
         for name in (
@@ -165,6 +168,10 @@ ELSEWHERE = {
     "web:intake-run": "tests/intake/test_views.py (runs of the user's unit or county)",
     "web:intake-confirm": "tests/intake/test_views.py (as web:intake-run)",
     "web:intake-run-status": "tests/intake/test_views.py (as web:intake-run)",
+    "web:report": "tests/reports/test_views.py (the county's reports: leader, office)",
+    "web:report-status": "tests/reports/test_views.py (as web:report)",
+    "web:report-download": "tests/reports/test_views.py (as web:report; audited)",
+    "web:report-again": "tests/reports/test_views.py (as web:report; POST)",
 }
 
 

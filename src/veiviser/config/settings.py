@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "veiviser.quality",
     "veiviser.intake",
     "veiviser.udir",
+    "veiviser.reports",
     "veiviser.web",
     "veiviser.tenancy",
 ]

@@ -17,6 +17,7 @@ from veiviser.people.models import Person
 from veiviser.quality.demo import seed_faults
 from veiviser.registry import services as registry
 from veiviser.registry.models import Registration
+from veiviser.reports import demo as report_demo
 from veiviser.udir import demo as udir_demo
 
 MAX_ERRORS_SHOWN = 20
@@ -95,6 +96,7 @@ class Command(BaseCommand):
                 udir_demo.demo_udir_table(
                     county=county, school_year=max(generator.SCHOOL_YEARS), seed=seed
                 )
+                report_demo.narratives_create(county, seed=seed)
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
