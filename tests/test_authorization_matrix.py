@@ -41,6 +41,8 @@ PAGES = {
     # Information-letter batches: CHANGE at unit or county scope (coordinator, office).
     "web:letter-batches": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
+    # Requests from the public contact page: policy.referral_scope (coordinator, office).
+    "web:referrals": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
@@ -117,6 +119,10 @@ ELSEWHERE = {
     "web:letter-download": "tests/letters/test_authorization.py (those who may view the registration)",
     "web:letter-batch": "tests/letters/test_batch_views.py (batches in the user's unit or county)",
     "web:letter-batch-status": "tests/letters/test_batch_views.py (as web:letter-batch)",
+    "web:referral": "tests/public/test_referrals.py (the referral's unit coordinator, the office)",
+    "web:referral-match": "tests/public/test_referrals.py (as web:referral)",
+    "web:referral-register": "tests/public/test_referrals.py (as web:referral)",
+    "web:referral-close": "tests/public/test_referrals.py (as web:referral)",
 }
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "veiviser.letters",
+    "veiviser.public",
     "veiviser.web",
     "veiviser.tenancy",
 ]
@@ -86,6 +87,26 @@ EMAIL_HOST_PASSWORD = env_str("VEIVISER_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("VEIVISER_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("VEIVISER_EMAIL_FROM", "veiviser@localhost")
 VEIVISER_BASE_URL = env_str("VEIVISER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The public contact page (docs/public.md): at most PUBLIC_RATE_LIMIT submissions per client
+# address in PUBLIC_RATE_WINDOW seconds (0: no limit), counted in the default cache. Behind a
+# proxy, PUBLIC_CLIENT_IP_HEADER names the header with the client's address (e.g.
+# HTTP_X_FORWARDED_FOR), trusted only when the proxy always sets it.
+PUBLIC_RATE_LIMIT = env_int("VEIVISER_PUBLIC_RATE_LIMIT", 5)
+PUBLIC_RATE_WINDOW = env_int("VEIVISER_PUBLIC_RATE_WINDOW", 3600)
+PUBLIC_CLIENT_IP_HEADER = env_str("VEIVISER_PUBLIC_CLIENT_IP_HEADER", "")
+PUBLIC_MAX_BODY_BYTES = env_int("VEIVISER_PUBLIC_MAX_BODY_BYTES", 16_384)
+# The cache holds the rate-limit counters; with several app servers it must be shared, e.g.
+# django.core.cache.backends.db.DatabaseCache with VEIVISER_CACHE_LOCATION=veiviser_cache
+# (then run `veiviser createcachetable`).
+CACHES = {
+    "default": {
+        "BACKEND": env_str(
+            "VEIVISER_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": env_str("VEIVISER_CACHE_LOCATION", ""),
+    }
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:worklist"

@@ -5,6 +5,7 @@ from veiviser.web import (
     duties_views,
     letters_views,
     reconcile_views,
+    referrals_views,
     statistics_views,
     views,
 )
@@ -56,4 +57,21 @@ urlpatterns = [
     path("statistikk/avstemming/", reconcile_views.reconcile_view, name="reconcile"),
     path("plikter/", duties_views.duties_view, name="duties"),
     path("revisjon/", audit_views.audit_view, name="audit"),
+    path("henvendelser/", referrals_views.referrals_view, name="referrals"),
+    path("henvendelser/<int:pk>/", referrals_views.referral_view, name="referral"),
+    path(
+        "henvendelser/<int:pk>/koble/",
+        referrals_views.referral_match_view,
+        name="referral-match",
+    ),
+    path(
+        "henvendelser/<int:pk>/registrer/",
+        referrals_views.referral_register_view,
+        name="referral-register",
+    ),
+    path(
+        "henvendelser/<int:pk>/lukk/",
+        referrals_views.referral_close_view,
+        name="referral-close",
+    ),
 ]
