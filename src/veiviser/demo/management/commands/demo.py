@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from veiviser.casework import services as casework
 from veiviser.casework.models import Channel, Outcome
 from veiviser.demo import generator
+from veiviser.public import demo as public_demo
 from veiviser.exchange.importer import ImportFailed, import_lines
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import County, Role, User
@@ -89,6 +90,7 @@ class Command(BaseCommand):
                 users = self.create_staff(county)
                 self.assign_caseloads(county)
                 contacts = self.record_contacts(county)
+                public_demo.add_referrals(county, seed)
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
