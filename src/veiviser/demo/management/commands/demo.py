@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from veiviser.casework import services as casework
 from veiviser.casework.models import Channel, Outcome
 from veiviser.demo import generator
-from veiviser.public import demo as public_demo
 from veiviser.exchange.importer import ImportFailed, import_lines
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import County, Role, User
 from veiviser.people.models import Person
+from veiviser.public import demo as public_demo
 from veiviser.registry import services as registry
 from veiviser.registry.models import Registration
 
