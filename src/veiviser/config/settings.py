@@ -33,7 +33,25 @@ if env_bool("VEIVISER_BEHIND_TLS_PROXY", default=False):
 # production registry must never mistake a test person for a real one.
 ALLOW_SYNTHETIC_FNR = env_bool("VEIVISER_ALLOW_SYNTHETIC_FNR", default=False)
 
+# "Min side": the youth logs in with OpenID Connect as ID-porten offers it (docs/public.md).
+# Empty VEIVISER_OIDC_METADATA_URL: no OIDC login. The pid claim (fødselsnummer) finds the person.
+YOUTH_OIDC = {
+    "METADATA_URL": env_str("VEIVISER_OIDC_METADATA_URL", ""),
+    "CLIENT_ID": env_str("VEIVISER_OIDC_CLIENT_ID", ""),
+    "CLIENT_SECRET": env_str("VEIVISER_OIDC_CLIENT_SECRET", ""),
+    "SCOPE": env_str("VEIVISER_OIDC_SCOPE", "openid profile"),
+    "ACR_VALUES": env_str("VEIVISER_OIDC_ACR_VALUES", "idporten-loa-substantial"),
+    "PID_CLAIM": env_str("VEIVISER_OIDC_PID_CLAIM", "pid"),
+    "TOKEN_AUTH_METHOD": env_str("VEIVISER_OIDC_TOKEN_AUTH_METHOD", "client_secret_post"),
+}
+# The demo's test login on "Min side": type a synthetic identity number, no password. Only for
+# demo and test installations; refused in production, here and by `veiviser check --deploy`.
+YOUTH_TEST_LOGIN = env_bool("VEIVISER_YOUTH_TEST_LOGIN", default=False)
+YOUTH_SESSION_SECONDS = env_int("VEIVISER_YOUTH_SESSION_SECONDS", 1800)
+
 if PRODUCTION:
+    if YOUTH_TEST_LOGIN:
+        raise ImproperSetting("VEIVISER_YOUTH_TEST_LOGIN must be off in production")
     if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
         raise ImproperSetting(
             "VEIVISER_SECRET_KEY must be set to a long random value in production"

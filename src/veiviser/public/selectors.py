@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from veiviser import policy
 from veiviser.audit import services as audit
@@ -80,3 +81,94 @@ def contact_points(county: County) -> dict:
 def public_counties() -> QuerySet[County]:
     """Counties with a contact page: those with at least one municipality mapped to a unit."""
     return County.objects.filter(municipalities__unit__isnull=False).distinct().order_by("number")
+
+
+# "Min side": the youth's own reads. The person is the logged-in youth; every read is of their
+# own rows only, and nothing of the notes (confidential or not) or the contacts' notes is read.
+
+
+def youth_by_identity_number(number: str) -> Person | None:
+    """The person with this fødselsnummer or D-number; in more than one county (moved), the one
+    most recently registered."""
+    from django.db.models import Max
+
+    if not number:
+        return None
+    return (
+        Person.objects.filter(fnr=number)
+        .annotate(latest=Max("registrations__school_year"))
+        .order_by("-latest", "-id")
+        .first()
+    )
+
+
+def youth_overview(person: Person, *, now) -> dict:
+    """What "Min side" shows: the latest registration with its unit and advisor (and how to
+    reach them), the plan, the next appointment, the letters sent to the youth, the consents.
+
+    Veiviser keeps no calendar: the next appointment is the plan's review date when it is today
+    or later (docs/public.md). Contacts are records of what happened, so they are not used."""
+    from veiviser.casework.models import Consent, Plan
+    from veiviser.letters.models import Audience, Letter, StaffContact, UnitContact
+
+    registration = (
+        person.registrations.select_related("unit", "advisor").order_by("-school_year").first()
+    )
+    if registration is None:
+        return {"person": person, "registration": None}
+    advisor = registration.advisor
+    advisor_phone = (
+        StaffContact.objects.filter(user=advisor).values_list("phone", flat=True).first()
+        if advisor
+        else None
+    )
+    unit_contact = (
+        UnitContact.objects.filter(unit=registration.unit).first() if registration.unit else None
+    )
+    plan = Plan.objects.filter(registration=registration).first()
+    letters = (
+        Letter.objects.filter(registration__person=person, audience=Audience.YOUTH)
+        .defer("pdf")
+        .order_by("-created_at")
+    )
+    consents = Consent.objects.filter(registration=registration).order_by("-given_on", "-id")
+    return {
+        "person": person,
+        "registration": registration,
+        "advisor": advisor,
+        "advisor_phone": advisor_phone or "",
+        "unit_contact": unit_contact,
+        "plan": plan,
+        "review_on": (
+            plan.review_on
+            if plan and plan.review_on and plan.review_on >= timezone.localdate(now)
+            else None
+        ),
+        "letters": list(letters),
+        "consents": list(consents),
+    }
+
+
+def youth_letter(person: Person, pk: int):
+    """A letter sent to the youth (not to a guardian), or 404: another youth's id is not found."""
+    from veiviser.letters.models import Audience, Letter
+
+    letter = Letter.objects.filter(
+        pk=pk, registration__person=person, audience=Audience.YOUTH
+    ).first()
+    if letter is None:
+        raise Http404
+    return letter
+
+
+def youth_consent(person: Person, pk: int):
+    from veiviser.casework.models import Consent
+
+    consent = (
+        Consent.objects.filter(pk=pk, registration__person=person)
+        .select_related("registration")
+        .first()
+    )
+    if consent is None:
+        raise Http404
+    return consent
