@@ -59,3 +59,56 @@ def add_referrals(county: County, seed: int) -> int:
             consent_confirmed=asker != Asker.SELF,
         )
     return REQUESTS
+
+
+def add_contact_points(county: County) -> None:
+    """Invented phone numbers for the contact page (phone first) and the letters: the county's
+    letterhead and one number per unit. Settings an administrator keeps in the admin."""
+    from veiviser.letters.models import Letterhead, UnitContact
+
+    Letterhead.objects.get_or_create(
+        county=county,
+        defaults={"sender": f"{county.name} fylkeskommune", "phone": "12 34 56 70"},
+    )
+    for n, unit in enumerate(county.units.order_by("name"), start=1):
+        UnitContact.objects.get_or_create(unit=unit, defaults={"phone": f"12 34 56 7{n}"})
+
+
+def prepare_minside(county: County, seed: int) -> str:
+    """Give one youth of the latest school year who has an advisor a plan with a review date,
+    so that "Min side" shows everything; returns that youth's (synthetic) identity number for
+    the documented test login (docs/public.md)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from veiviser.casework import services as casework
+    from veiviser.registry.models import Registration
+
+    latest = max(generator.SCHOOL_YEARS)
+    candidates = list(
+        Registration.objects.filter(
+            county=county,
+            school_year=latest,
+            advisor__isnull=False,
+            person__fnr__isnull=False,
+            person__birth_date__lte=date(latest - 18, 1, 1),
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:200]
+    )
+    if not candidates:
+        return ""
+    registration = Registration.objects.select_related("person").get(
+        pk=random.Random(f"minside-{seed}").choice(candidates)
+    )
+    today = timezone.localdate()
+    casework.plan_save(
+        actor=None,
+        registration=registration,
+        goals="Fullføre vg1 som privatist og søke læreplass.",
+        steps="Ukentlig samtale. Opplæring i fag to dager i uka. Søke læreplass innen 1. mars.",
+        agreed_on=today,
+        review_on=today + timedelta(days=21),
+    )
+    return registration.person.fnr or ""

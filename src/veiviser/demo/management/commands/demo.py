@@ -91,6 +91,8 @@ class Command(BaseCommand):
                 self.assign_caseloads(county)
                 contacts = self.record_contacts(county)
                 public_demo.add_referrals(county, seed)
+                public_demo.add_contact_points(county)
+                minside_fnr = public_demo.prepare_minside(county, seed)
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -130,6 +132,14 @@ class Command(BaseCommand):
         for user in users:
             where = f", {user.unit.name}" if user.unit else ""
             self.stdout.write(f"  {user.username:<24} {Role(user.role).label}{where}")
+        if minside_fnr:
+            self.stdout.write(
+                _(
+                    "Min side: /min-side/test-innlogging/ with the test identity number "
+                    "%(fnr)s (needs VEIVISER_YOUTH_TEST_LOGIN=1)."
+                )
+                % {"fnr": minside_fnr}
+            )
 
     def existing_data(self) -> str:
         """What keeps the demo from being built here, in words; empty when nothing does."""
