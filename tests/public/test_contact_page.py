@@ -147,3 +147,19 @@ def test_the_page_is_in_english_when_chosen(client, tonsberg):
     page = client.get(contact_url()).content.decode()
     assert 'lang="en"' in page
     assert "Ask us to contact you" in page
+
+
+@pytest.mark.parametrize(
+    ("reach_by", "reach_at", "ok"),
+    [
+        ("sms", "400 00 000", True),
+        ("phone", "+47 40000000", True),
+        ("phone", "ring meg", False),
+        ("email", "mia@example.org", True),
+        ("email", "40000000", False),
+    ],
+)
+def test_how_to_reach_must_fit_the_channel(client, tonsberg, form_data, reach_by, reach_at, ok):
+    response = client.post(contact_url(), form_data(reach_by=reach_by, reach_at=reach_at))
+    assert (response.status_code == 302) == ok
+    assert Referral.objects.exists() == ok

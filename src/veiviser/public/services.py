@@ -4,10 +4,12 @@ Each is one transaction and one audit event. Nothing here looks the youth up whi
 request, so the answer to the public (and its timing) cannot depend on whether OT knows them.
 """
 
+import re
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +24,9 @@ from veiviser.problems import Problem, require_none
 from veiviser.public.models import NEED_MAX_LENGTH, Asker, ReachBy, Referral, ReferralStatus
 from veiviser.registry import services as registry
 from veiviser.registry.models import Registration, Source
+
+# Digits with spaces, an optional + country code: 8 to 15 digits in all.
+PHONE = re.compile(r"\+?(?:\d[ ]?){8,15}")
 
 # A self-referral's reason group: "other reasons" (DOMAIN.md §3: self-referral is one of them).
 REASON = "other"
@@ -58,6 +63,13 @@ def check_request(
         problems.append(Problem("reach_by", _("choose how we can reach you")))
     if not reach_at.strip():
         problems.append(Problem("reach_at", _("write the phone number or e-mail address")))
+    elif reach_by == ReachBy.EMAIL:
+        try:
+            validate_email(reach_at.strip())
+        except ValidationError:
+            problems.append(Problem("reach_at", _("is not an e-mail address")))
+    elif reach_by in (ReachBy.PHONE, ReachBy.SMS) and not PHONE.fullmatch(reach_at.strip()):
+        problems.append(Problem("reach_at", _("is not a phone number")))
     if len(need) > NEED_MAX_LENGTH:
         problems.append(Problem("need", _("is too long")))
     if asker not in Asker.values:
