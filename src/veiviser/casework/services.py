@@ -140,6 +140,16 @@ def partner_add(*, actor, registration: Registration, kind: str, since, name: st
     return partner
 
 
+def _partner_kind_problems(partner_kind: str) -> list[Problem]:
+    if partner_kind in PartnerKind.values:
+        return []
+    return [
+        Problem(
+            "partner_kind", _("%(kind)s is not a partner service") % {"kind": repr(partner_kind)}
+        )
+    ]
+
+
 def consent_record(
     *,
     actor,
@@ -152,14 +162,7 @@ def consent_record(
     """Record a consent to share information with a partner. NAV needs a written consent, and
     for a youth under 18 a guardian signs (DOMAIN.md §6.6)."""
     policy.require(actor, policy.CHANGE, registration)
-    problems = []
-    if partner_kind not in PartnerKind.values:
-        problems.append(
-            Problem(
-                "partner_kind",
-                _("%(kind)s is not a partner service") % {"kind": repr(partner_kind)},
-            )
-        )
+    problems = _partner_kind_problems(partner_kind)
     if partner_kind == PartnerKind.NAV and not written:
         problems.append(Problem("written", _("a consent to share with NAV must be written")))
     if is_minor(registration.person.birth_date, given_on) and not signed_by_guardian:
@@ -203,14 +206,7 @@ def consent_give_by_youth(*, youth, registration: Registration, partner_kind: st
     the consent on the youth's page at once; the audit trail names the youth as the actor."""
     if registration.person_id != youth.pk:
         raise PermissionDenied("a youth gives consents only for themself")
-    problems = []
-    if partner_kind not in PartnerKind.values:
-        problems.append(
-            Problem(
-                "partner_kind",
-                _("%(kind)s is not a partner service") % {"kind": repr(partner_kind)},
-            )
-        )
+    problems = _partner_kind_problems(partner_kind)
     if is_minor(youth.birth_date, given_on):
         problems.append(
             Problem(

@@ -6,15 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from veiviser.organisation.models import Municipality
 from veiviser.public.models import NEED_MAX_LENGTH, Asker, ReachBy
+from veiviser.web.forms import DateInput
 
 HONEYPOT = "website"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kw):
-        super().__init__(format="%Y-%m-%d", **kw)
 
 
 class ContactForm(forms.Form):
