@@ -165,3 +165,12 @@ def test_the_office_handles_every_unit_of_the_county(client, vestfold, referral)
     )
     client.force_login(office)
     assert "Prøvesen" in client.get(reverse("web:referrals")).content.decode()
+
+
+def test_the_admin_shows_a_referral_read_only_and_audits_the_opening(admin_client, referral):
+    url = f"/admin/public/referral/{referral.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    assert AuditEvent.objects.filter(action="public.referral.viewed").exists()
+    admin_client.post(url, {"given_name": "Endret"})
+    referral.refresh_from_db()
+    assert referral.given_name == "Mia"
