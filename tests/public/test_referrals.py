@@ -35,6 +35,8 @@ def test_the_coordinator_of_the_unit_sees_the_request(client, coordinator, refer
     client.force_login(coordinator)
     page = client.get(reverse("web:referrals")).content.decode()
     assert "Mia Prøvesen" in page
+    listed = AuditEvent.objects.get(action="public.referrals.listed")
+    assert listed.data == {"referrals": [referral.pk]} and listed.county == "39"
 
 
 def test_another_units_coordinator_does_not(client, horten_coordinator, referral):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from veiviser import policy
+from veiviser.audit import services as audit
 from veiviser.problems import ValidationFailed
 from veiviser.public import selectors
 from veiviser.public import services as public
@@ -59,7 +60,15 @@ def _require_handler(user) -> None:
 def referrals_view(request: HttpRequest) -> HttpResponse:
     """Pending requests from the public page for the user's unit (or county), oldest first."""
     _require_handler(request.user)
-    rows = selectors.pending_for(request.user)
+    rows = list(selectors.pending_for(request.user))
+    # The list shows names and birth dates of youths who may not be registered: its opening is
+    # audited too (which referrals, never their contents).
+    audit.log(
+        request.user,
+        "public.referrals.listed",
+        county=request.user.county.number,
+        data={"referrals": [r.pk for r in rows]},
+    )
     return render(request, "web/referrals.html", {"referrals": rows})
 
 
