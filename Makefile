@@ -32,6 +32,8 @@ venv: $(STAMP)
 # The demo uses synthetic identity numbers (month + 80), which only a demo or test
 # installation may accept.
 demo: export VEIVISER_ALLOW_SYNTHETIC_FNR = 1
+# The documented test login of Min side (docs/public.md); refused in production.
+demo: export VEIVISER_YOUTH_TEST_LOGIN = 1
 demo: venv
 	$(BIN)/veiviser migrate --no-input
 	$(BIN)/veiviser demo --if-empty

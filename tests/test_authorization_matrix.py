@@ -47,6 +47,8 @@ PAGES = {
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     # Access requests and retention: the county leader (AUDIT scope), for the DPO.
     "web:privacy": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
+    # Requests from the public contact page: policy.referral_scope (coordinator, office).
+    "web:referrals": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     # The pre-submission check: STATISTICS scope (the coordinator's unit, or the county).
@@ -172,6 +174,10 @@ ELSEWHERE = {
     "web:report-status": "tests/reports/test_views.py (as web:report)",
     "web:report-download": "tests/reports/test_views.py (as web:report; audited)",
     "web:report-again": "tests/reports/test_views.py (as web:report; POST)",
+    "web:referral": "tests/public/test_referrals.py (the referral's unit coordinator, the office)",
+    "web:referral-match": "tests/public/test_referrals.py (as web:referral)",
+    "web:referral-register": "tests/public/test_referrals.py (as web:referral)",
+    "web:referral-close": "tests/public/test_referrals.py (as web:referral)",
 }
 
 

@@ -37,6 +37,9 @@ answer is remembered in the session for that youth for `REASON_GRANT_HOURS` hour
 later opening in that time is logged with the same reason without asking again. Lists and
 statistics (names in a worklist) are not behind the glass; the youth's page is.
 
+`referral_scope` decides who handles requests from the public contact page: the narrower of
+`register` and `assign`, so the unit coordinator (own unit) and the office (county).
+
 `statistics` is the Table 1 and Table 2 page: the whole county or any of its units (county), or
 the user's own unit only (unit). Its drill-down lists still show only what `view` allows.
 
@@ -217,6 +220,16 @@ def needs_reason(user, person) -> bool:
     if user.role == Role.UNIT_COORDINATOR and user.unit_id:
         return not mine.filter(unit_id=user.unit_id).exists()
     return True
+
+
+def referral_scope(user) -> str:
+    """Who handles requests from the public contact page (the referral list, `/henvendelser/`):
+    whoever may both register youths and assign them, in the narrower of the two scopes. That
+    is the unit coordinator (own unit) and the office (county); nobody else (docs/public.md)."""
+    kinds = {scope(user, REGISTER), scope(user, ASSIGN)}
+    if NOTHING in kinds:
+        return NOTHING
+    return UNIT if UNIT in kinds else COUNTY
 
 
 def may_audit(user) -> bool:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -139,6 +140,16 @@ def partner_add(*, actor, registration: Registration, kind: str, since, name: st
     return partner
 
 
+def _partner_kind_problems(partner_kind: str) -> list[Problem]:
+    if partner_kind in PartnerKind.values:
+        return []
+    return [
+        Problem(
+            "partner_kind", _("%(kind)s is not a partner service") % {"kind": repr(partner_kind)}
+        )
+    ]
+
+
 def consent_record(
     *,
     actor,
@@ -151,14 +162,7 @@ def consent_record(
     """Record a consent to share information with a partner. NAV needs a written consent, and
     for a youth under 18 a guardian signs (DOMAIN.md §6.6)."""
     policy.require(actor, policy.CHANGE, registration)
-    problems = []
-    if partner_kind not in PartnerKind.values:
-        problems.append(
-            Problem(
-                "partner_kind",
-                _("%(kind)s is not a partner service") % {"kind": repr(partner_kind)},
-            )
-        )
+    problems = _partner_kind_problems(partner_kind)
     if partner_kind == PartnerKind.NAV and not written:
         problems.append(Problem("written", _("a consent to share with NAV must be written")))
     if is_minor(registration.person.birth_date, given_on) and not signed_by_guardian:
@@ -189,6 +193,68 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on) -> Consent:
         consent.withdrawn_on = withdrawn_on
         consent.save(update_fields=["withdrawn_on"])
         audit.log(actor, "casework.consent.withdrawn", consent)
+    return consent
+
+
+def _youth_label(person) -> str:
+    return f"youth:{person.key}"
+
+
+def consent_give_by_youth(*, youth, registration: Registration, partner_kind: str, given_on):
+    """The youth gives a consent on "Min side" (logged in with ID-porten, so it counts as
+    written). A youth under 18 cannot: a guardian must sign (DOMAIN.md §6.6). The advisor sees
+    the consent on the youth's page at once; the audit trail names the youth as the actor."""
+    if registration.person_id != youth.pk:
+        raise PermissionDenied("a youth gives consents only for themself")
+    problems = _partner_kind_problems(partner_kind)
+    if is_minor(youth.birth_date, given_on):
+        problems.append(
+            Problem(
+                "partner_kind",
+                _("you are under 18: a guardian must sign the consent; ask your advisor"),
+            )
+        )
+    if Consent.objects.filter(
+        registration=registration, partner_kind=partner_kind, withdrawn_on__isnull=True
+    ).exists():
+        problems.append(Problem("partner_kind", _("you have already given this consent")))
+    require_none(problems)
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            county_id=registration.county_id,
+            registration=registration,
+            partner_kind=partner_kind,
+            given_on=given_on,
+            written=True,
+            signed_by_guardian=False,
+            created_by=None,
+        )
+        audit.log(
+            None,
+            "casework.consent.recorded",
+            consent,
+            data={"partner": partner_kind, "by": "youth"},
+            actor_label=_youth_label(youth),
+        )
+    return consent
+
+
+def consent_withdraw_by_youth(*, youth, consent: Consent, withdrawn_on) -> Consent:
+    """The youth withdraws one of their own consents on "Min side"; kept with the date."""
+    if consent.registration.person_id != youth.pk:
+        raise PermissionDenied("a youth withdraws only their own consents")
+    if consent.withdrawn_on is not None:
+        require_none([Problem("consent", _("the consent is already withdrawn"))])
+    with transaction.atomic():
+        consent.withdrawn_on = withdrawn_on
+        consent.save(update_fields=["withdrawn_on"])
+        audit.log(
+            None,
+            "casework.consent.withdrawn",
+            consent,
+            data={"by": "youth"},
+            actor_label=_youth_label(youth),
+        )
     return consent
 
 

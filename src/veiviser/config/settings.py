@@ -34,7 +34,25 @@ if env_bool("VEIVISER_BEHIND_TLS_PROXY", default=False):
 # production registry must never mistake a test person for a real one.
 ALLOW_SYNTHETIC_FNR = env_bool("VEIVISER_ALLOW_SYNTHETIC_FNR", default=False)
 
+# "Min side": the youth logs in with OpenID Connect as ID-porten offers it (docs/public.md).
+# Empty VEIVISER_OIDC_METADATA_URL: no OIDC login. The pid claim (fødselsnummer) finds the person.
+YOUTH_OIDC = {
+    "METADATA_URL": env_str("VEIVISER_OIDC_METADATA_URL", ""),
+    "CLIENT_ID": env_str("VEIVISER_OIDC_CLIENT_ID", ""),
+    "CLIENT_SECRET": env_str("VEIVISER_OIDC_CLIENT_SECRET", ""),
+    "SCOPE": env_str("VEIVISER_OIDC_SCOPE", "openid profile"),
+    "ACR_VALUES": env_str("VEIVISER_OIDC_ACR_VALUES", "idporten-loa-substantial"),
+    "PID_CLAIM": env_str("VEIVISER_OIDC_PID_CLAIM", "pid"),
+    "TOKEN_AUTH_METHOD": env_str("VEIVISER_OIDC_TOKEN_AUTH_METHOD", "client_secret_post"),
+}
+# The demo's test login on "Min side": type a synthetic identity number, no password. Only for
+# demo and test installations; refused in production, here and by `veiviser check --deploy`.
+YOUTH_TEST_LOGIN = env_bool("VEIVISER_YOUTH_TEST_LOGIN", default=False)
+YOUTH_SESSION_SECONDS = env_int("VEIVISER_YOUTH_SESSION_SECONDS", 1800)
+
 if PRODUCTION:
+    if YOUTH_TEST_LOGIN:
+        raise ImproperSetting("VEIVISER_YOUTH_TEST_LOGIN must be off in production")
     if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
         raise ImproperSetting(
             "VEIVISER_SECRET_KEY must be set to a long random value in production"
@@ -73,6 +91,7 @@ INSTALLED_APPS = [
     "veiviser.intake",
     "veiviser.udir",
     "veiviser.reports",
+    "veiviser.public",
     "veiviser.web",
     "veiviser.tenancy",
 ]
@@ -95,6 +114,26 @@ EMAIL_HOST_PASSWORD = env_str("VEIVISER_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("VEIVISER_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("VEIVISER_EMAIL_FROM", "veiviser@localhost")
 VEIVISER_BASE_URL = env_str("VEIVISER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The public contact page (docs/public.md): at most PUBLIC_RATE_LIMIT submissions per client
+# address in PUBLIC_RATE_WINDOW seconds (0: no limit), counted in the default cache. Behind a
+# proxy, PUBLIC_CLIENT_IP_HEADER names the header with the client's address (e.g.
+# HTTP_X_FORWARDED_FOR), trusted only when the proxy always sets it.
+PUBLIC_RATE_LIMIT = env_int("VEIVISER_PUBLIC_RATE_LIMIT", 5)
+PUBLIC_RATE_WINDOW = env_int("VEIVISER_PUBLIC_RATE_WINDOW", 3600)
+PUBLIC_CLIENT_IP_HEADER = env_str("VEIVISER_PUBLIC_CLIENT_IP_HEADER", "")
+PUBLIC_MAX_BODY_BYTES = env_int("VEIVISER_PUBLIC_MAX_BODY_BYTES", 16_384)
+# The cache holds the rate-limit counters; with several app servers it must be shared, e.g.
+# django.core.cache.backends.db.DatabaseCache with VEIVISER_CACHE_LOCATION=veiviser_cache
+# (then run `veiviser createcachetable`).
+CACHES = {
+    "default": {
+        "BACKEND": env_str(
+            "VEIVISER_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": env_str("VEIVISER_CACHE_LOCATION", ""),
+    }
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:worklist"

@@ -10,4 +10,8 @@ urlpatterns = [
     path("", include("veiviser.web.urls")),
     path("", include(auth_urlpatterns)),
     path("admin/", admin.site.urls),
+    # The public pages (no staff login) and the language switch they offer.
+    path("kontakt/", include("veiviser.public.urls")),
+    path("min-side/", include("veiviser.public.minside_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,7 +1,7 @@
 """Reads of young people. Access control arrives with the access policy (casework UI issue);
 until then these are used by operators' commands and the admin only."""
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 
 from veiviser.organisation.models import County
@@ -11,6 +11,22 @@ from veiviser.people.models import Person
 def persons_without_number(county: County) -> QuerySet[Person]:
     """Flagged: youths registered without an identity number (DOMAIN.md §2)."""
     return Person.objects.filter(county=county, fnr__isnull=True)
+
+
+def likely_matches(
+    county: County, *, given_name: str, family_name: str, birth_date, fnr: str | None = None
+) -> QuerySet[Person]:
+    """Persons of the county who may be this youth, by the rule of `likely_duplicates`: the same
+    name (case-insensitive) and birth date, or the same identity number."""
+    same_name = Q(
+        g=given_name.strip().lower(), f=family_name.strip().lower(), birth_date=birth_date
+    )
+    keyed = Person.objects.filter(county=county).annotate(
+        g=Lower("given_name"), f=Lower("family_name")
+    )
+    return keyed.filter(same_name | Q(fnr=fnr) if fnr else same_name).order_by(
+        F("fnr").asc(nulls_last=True), "id"
+    )
 
 
 def likely_duplicates(county: County) -> list[list[Person]]:

@@ -138,6 +138,14 @@ SCRUBBED = {
     "letters.letter": {"pdf": b"", "recipient_name": ""},
     "letters.letterblock": {"reason": ""},
     "quality.receivedtransfer": {"history": {}},
+    "public.referral": {
+        "given_name": ANONYMISED_NAME,
+        "family_name": "",
+        "fnr": None,
+        "reach_at": "",
+        "need": "",
+        "close_reason": "",
+    },
 }
 KEPT = {
     "registry.registration": "counted in every table",

@@ -35,7 +35,7 @@ from veiviser.codes.selectors import kodeverk, school_year_bounds, school_year_l
 from veiviser.organisation.models import County, Unit
 from veiviser.registry import rules
 from veiviser.registry.models import Registration
-from veiviser.statistics import charts, exports
+from veiviser.statistics import charts, exports, sources
 from veiviser.statistics.suppression import suppress_document
 from veiviser.statistics.tables import (
     CELLS,
@@ -300,9 +300,27 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
             "csv_url": f"{reverse('web:statistics-csv')}?{selection.query()}",
             "xlsx_url": f"{reverse('web:statistics-xlsx')}?{selection.query()}",
             "threshold": selection.county.suppression_threshold,
+            "sources": _sources(selection),
         }
     )
     return render(request, "web/statistics.html", context)
+
+
+def _sources(selection: Selection) -> list[dict]:
+    """Registrations by source (docs/statistics.md), suppressed like the tables when chosen."""
+    counts = sources.registrations_by_source(
+        county=selection.county,
+        school_year=selection.school_year,
+        unit=selection.unit,
+        on=selection.on,
+        known_at=selection.known_at,
+    )
+    hidden = (
+        sources.suppressed_cells(counts, selection.county.suppression_threshold)
+        if selection.suppress
+        else set()
+    )
+    return sources.source_rows(counts, hidden)
 
 
 def _filename(selection: Selection, extension: str) -> str:

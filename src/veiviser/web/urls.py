@@ -8,6 +8,7 @@ from veiviser.web import (
     privacy_views,
     quality_views,
     reconcile_views,
+    referrals_views,
     reports_views,
     statistics_views,
     udir_views,
@@ -86,4 +87,21 @@ urlpatterns = [
     path("personvern/", privacy_views.privacy_view, name="privacy"),
     path("personvern/innsyn/<int:pk>/", privacy_views.access_report_view, name="access-report"),
     path("personvern/anonymiser/", privacy_views.retention_run_view, name="retention-run"),
+    path("henvendelser/", referrals_views.referrals_view, name="referrals"),
+    path("henvendelser/<int:pk>/", referrals_views.referral_view, name="referral"),
+    path(
+        "henvendelser/<int:pk>/koble/",
+        referrals_views.referral_match_view,
+        name="referral-match",
+    ),
+    path(
+        "henvendelser/<int:pk>/registrer/",
+        referrals_views.referral_register_view,
+        name="referral-register",
+    ),
+    path(
+        "henvendelser/<int:pk>/lukk/",
+        referrals_views.referral_close_view,
+        name="referral-close",
+    ),
 ]

@@ -14,6 +14,7 @@ from veiviser.exchange.importer import ImportFailed, import_lines
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import County, Role, User
 from veiviser.people.models import Person
+from veiviser.public import demo as public_demo
 from veiviser.quality.demo import seed_faults
 from veiviser.registry import services as registry
 from veiviser.registry.models import Registration
@@ -97,6 +98,9 @@ class Command(BaseCommand):
                     county=county, school_year=max(generator.SCHOOL_YEARS), seed=seed
                 )
                 report_demo.narratives_create(county, seed=seed)
+                public_demo.add_referrals(county, seed)
+                public_demo.add_contact_points(county)
+                minside_fnr = public_demo.prepare_minside(county, seed)
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -136,6 +140,14 @@ class Command(BaseCommand):
         for user in users:
             where = f", {user.unit.name}" if user.unit else ""
             self.stdout.write(f"  {user.username:<24} {Role(user.role).label}{where}")
+        if minside_fnr:
+            self.stdout.write(
+                _(
+                    "Min side: /min-side/test-innlogging/ with the test identity number "
+                    "%(fnr)s (needs VEIVISER_YOUTH_TEST_LOGIN=1)."
+                )
+                % {"fnr": minside_fnr}
+            )
 
     def existing_data(self) -> str:
         """What keeps the demo from being built here, in words; empty when nothing does."""

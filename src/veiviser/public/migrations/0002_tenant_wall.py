@@ -1,0 +1,24 @@
+"""The tenant wall (row-level security by county) on the referrals: they hold a youth's personal
+data like the registry (veiviser.tenancy.db)."""
+
+from django.db import migrations
+
+from veiviser.tenancy import db
+
+TABLES = ["public_referral"]
+
+
+def install(apps, schema_editor):
+    for table in TABLES:
+        db.enable(schema_editor, table)
+
+
+def remove(apps, schema_editor):
+    for table in TABLES:
+        db.disable(schema_editor, table)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("public", "0001_initial"), ("tenancy", "0001_tenant_wall")]
+
+    operations = [migrations.RunPython(install, remove)]
