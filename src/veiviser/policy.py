@@ -14,6 +14,11 @@ Tenant first (a user sees only their own county), then role, then unit or own ca
 
 The county leader also has `audit` (county); every other role has nothing.
 
+`measures` is the measure catalogue (docs/measures.md): the unit coordinator manages the own
+unit's measures, the county leader and the office every measure of the county (county-wide ones
+too); everyone who may view youths sees the catalogue. Enrolling a youth is `change` on the
+youth's registration.
+
 `audit` is the audit viewer (`/revisjon/`): the county leader reads the county's trail; nobody
 else (the administrator and the data-protection officer work from the Django admin).
 
@@ -52,6 +57,7 @@ REGISTER = "register"
 CONFIDENTIAL = "confidential"  # read and write confidential (special-category) notes
 STATISTICS = "statistics"  # the statistics page: Table 1 and 2 of the county or a unit
 AUDIT = "audit"  # the audit viewer: the county's audit trail
+MEASURES = "measures"  # the measure catalogue: create and change measures (measures app)
 
 REASON_GRANT_HOURS = 8  # how long a stated reason ("break the glass") lasts for one youth
 
@@ -72,6 +78,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: CASELOAD,
         STATISTICS: NOTHING,
         AUDIT: NOTHING,
+        MEASURES: NOTHING,
     },
     Role.UNIT_COORDINATOR: {
         VIEW: UNIT,
@@ -81,6 +88,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: UNIT,
         STATISTICS: UNIT,
         AUDIT: NOTHING,
+        MEASURES: UNIT,
     },
     Role.COUNTY_LEADER: {
         VIEW: COUNTY,
@@ -90,6 +98,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: NOTHING,
         STATISTICS: COUNTY,
         AUDIT: COUNTY,
+        MEASURES: COUNTY,
     },
     Role.OFFICE: {
         VIEW: COUNTY,
@@ -99,6 +108,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: NOTHING,
         STATISTICS: COUNTY,
         AUDIT: NOTHING,
+        MEASURES: COUNTY,
     },
     Role.PROJECT_WORKER: {
         VIEW: CASELOAD,
@@ -108,6 +118,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: CASELOAD,
         STATISTICS: NOTHING,
         AUDIT: NOTHING,
+        MEASURES: NOTHING,
     },
     Role.ADMINISTRATOR: {
         VIEW: NOTHING,
@@ -117,6 +128,7 @@ SCOPES: dict[str, dict[str, str]] = {
         CONFIDENTIAL: NOTHING,
         STATISTICS: NOTHING,
         AUDIT: NOTHING,
+        MEASURES: NOTHING,
     },
 }
 
@@ -206,6 +218,19 @@ def needs_reason(user, person) -> bool:
     if user.role == Role.UNIT_COORDINATOR and user.unit_id:
         return not mine.filter(unit_id=user.unit_id).exists()
     return True
+
+
+def may_manage_measure(user, county_id: int, unit_id: int | None) -> bool:
+    """May `user` create or change a measure of `county_id` run by `unit_id` (None: a
+    county-wide measure)?"""
+    if user is None:
+        return True
+    kind = scope(user, MEASURES)
+    if county_id != user.county_id:
+        return False
+    if kind == COUNTY:
+        return True
+    return kind == UNIT and unit_id is not None and unit_id == user.unit_id
 
 
 def may_audit(user) -> bool:
