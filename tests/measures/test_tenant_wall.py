@@ -4,7 +4,6 @@ follow-ups and the catalogue too, though they do not point at a youth directly."
 import pytest
 from django.db import connection
 
-
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(
