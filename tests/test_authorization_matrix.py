@@ -41,6 +41,8 @@ PAGES = {
     # Information-letter batches: CHANGE at unit or county scope (coordinator, office).
     "web:letter-batches": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
+    # The measure catalogue: everyone who follows up youths (VIEW scope); not the administrator.
+    "web:measures": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
@@ -94,6 +96,9 @@ OBJECT_URLS = {
     "web:carry-over": ("post", "registration", CHANGE),
     "web:letter-create": ("post", "registration", CHANGE),
     "web:letter-block": ("post", "person", CHANGE),
+    "web:enrolment-create": ("post", "registration", CHANGE),
+    "web:placement-create": ("post", "registration", CHANGE),
+    "web:autumn-outcome": ("post", "registration", CHANGE),
     "web:person-contact": ("post", "person", CHANGE),
     "web:guardian-add": ("post", "person", CHANGE),
     "web:assign": (
@@ -117,6 +122,9 @@ ELSEWHERE = {
     "web:letter-download": "tests/letters/test_authorization.py (those who may view the registration)",
     "web:letter-batch": "tests/letters/test_batch_views.py (batches in the user's unit or county)",
     "web:letter-batch-status": "tests/letters/test_batch_views.py (as web:letter-batch)",
+    "web:enrolment-end": "tests/measures/test_views.py (those who may change the registration)",
+    "web:enrolment-status": "tests/measures/test_views.py (as web:enrolment-end)",
+    "web:follow-up-record": "tests/measures/test_views.py (as web:enrolment-end)",
 }
 
 

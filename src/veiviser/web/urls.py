@@ -4,6 +4,7 @@ from veiviser.web import (
     audit_views,
     duties_views,
     letters_views,
+    measures_views,
     reconcile_views,
     statistics_views,
     views,
@@ -56,4 +57,25 @@ urlpatterns = [
     path("statistikk/avstemming/", reconcile_views.reconcile_view, name="reconcile"),
     path("plikter/", duties_views.duties_view, name="duties"),
     path("revisjon/", audit_views.audit_view, name="audit"),
+    path("tiltak/", measures_views.catalogue_view, name="measures"),
+    path(
+        "tilmelding/<int:pk>/tiltak/",
+        measures_views.enrolment_create_view,
+        name="enrolment-create",
+    ),
+    path("deltakelse/<int:pk>/avslutt/", measures_views.enrolment_end_view, name="enrolment-end"),
+    path(
+        "deltakelse/<int:pk>/status/", measures_views.enrolment_status_view, name="enrolment-status"
+    ),
+    path(
+        "tilmelding/<int:pk>/praksis/",
+        measures_views.placement_create_view,
+        name="placement-create",
+    ),
+    path(
+        "praksis/<int:pk>/oppfolging/",
+        measures_views.follow_up_record_view,
+        name="follow-up-record",
+    ),
+    path("tilmelding/<int:pk>/hosten/", measures_views.autumn_outcome_view, name="autumn-outcome"),
 ]
