@@ -27,7 +27,10 @@ def in_otoa(on=REGISTERED):
     return (TimedValue(on, datetime.combine(on, datetime.min.time(), UTC), "OTOA"),)
 
 
-def duties(placements, on, deadlines=Deadlines(), statuses=None):
+DEFAULTS = Deadlines()
+
+
+def duties(placements, on, deadlines=DEFAULTS, statuses=None):
     c = Case(
         registered_on=REGISTERED,
         school_year=2024,
@@ -76,12 +79,10 @@ def test_the_county_setting_moves_the_due_date():
 
 
 def test_open_follow_ups_lapse_when_the_youth_moves_away():
-    moved = in_otoa() + (
-        TimedValue(
-            START + timedelta(days=20),
-            datetime.combine(START + timedelta(days=20), datetime.min.time(), UTC),
-            "OTFA_IM",
-        ),
+    moved_on = START + timedelta(days=20)
+    moved = (
+        *in_otoa(),
+        TimedValue(moved_on, datetime.combine(moved_on, datetime.min.time(), UTC), "OTFA_IM"),
     )
     assert duties([PlacementEvent(START)], START + timedelta(days=25), statuses=moved) == []
 
