@@ -52,6 +52,7 @@ PAGES = {
             "web:statistics-csv",
             "web:statistics-xlsx",
             "web:statistics-youths",
+            "web:statistics-measure-youths",
         )
     },
 }

@@ -8,14 +8,23 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from veiviser import policy
 from veiviser.measures import rules, selectors
 from veiviser.measures import services as measures
-from veiviser.measures.models import Enrolment, Party, Placement, ProposalState
+from veiviser.measures.models import (
+    AutumnPlace,
+    Enrolment,
+    Measure,
+    Party,
+    Placement,
+    ProposalState,
+)
 from veiviser.organisation.models import Unit, User
 from veiviser.problems import ValidationFailed
 from veiviser.registry.models import Registration
@@ -273,4 +282,138 @@ def catalogue_view(request: HttpRequest) -> HttpResponse:
         "web/measures.html",
         {"measures": rows, "form": form, "today": today},
         status=status,
+    )
+
+
+def statistics_section(user, selection) -> dict:
+    """The measures section of the statistics page (web/_statistics_measures.html): the counts
+    of `measures.statistics` with a drill-down link on every youth count."""
+    from veiviser.measures import statistics
+
+    counts = statistics.measure_counts(
+        selection.county,
+        selection.school_year,
+        unit_id=selection.unit.pk if selection.unit else None,
+    )
+    base = reverse("web:statistics-measure-youths")
+
+    def link(cell, measure_id=None):
+        return f"{base}?{selection.query(cell=cell, measure=measure_id)}"
+
+    autumn = [
+        {
+            "label": label,
+            "count": counts.cells.get(f"autumn.{place}", 0),
+            "url": link(f"autumn.{place}"),
+        }
+        for place, label in [*AutumnPlace.choices, ("none", _("Not recorded"))]
+    ]
+    return {
+        "counts": counts,
+        "totals": [
+            {"label": CELL_LABELS[cell], "count": counts.cells[cell], "url": link(cell)}
+            for cell in (*statistics.ENROLMENT_CELLS, "in_work_practice")
+        ],
+        "rows": [
+            {
+                "row": row,
+                "cells": [
+                    {"count": row.cells[cell], "url": link(cell, row.measure_id)}
+                    for cell in statistics.ENROLMENT_CELLS
+                ],
+            }
+            for row in counts.rows
+        ],
+        "cell_labels": [CELL_LABELS[cell] for cell in statistics.ENROLMENT_CELLS],
+        "training": {"count": counts.cells["training"], "url": link("training")},
+        "autumn": autumn,
+        "share": _percent(counts.back_in_education_or_work),
+        "follow_ups": counts.follow_ups,
+        "follow_up_share": _percent(counts.follow_ups.get("share_on_time")),
+    }
+
+
+def _percent(share: float | None) -> int | None:
+    return None if share is None else round(share * 100)
+
+
+CELL_LABELS = {
+    "participants": gettext_lazy("Participants"),
+    "completed": gettext_lazy("Completed"),
+    "ended_early": gettext_lazy("Ended early"),
+    "moved_on": gettext_lazy("Ended for education or work"),
+    "ongoing": gettext_lazy("Still taking part"),
+    "in_work_practice": gettext_lazy("In work practice"),
+    "training": gettext_lazy("Participants in OT's training measures"),
+}
+
+
+def _cell_label(cell: str) -> str:
+    if cell.startswith("autumn."):
+        place = cell.split(".", 1)[1]
+        name = dict(AutumnPlace.choices).get(place, _("Not recorded"))
+        return _("In the autumn: %(place)s") % {"place": name}
+    return str(CELL_LABELS[cell])
+
+
+@login_required
+def statistics_youths_view(request: HttpRequest) -> HttpResponse:
+    """The youths behind one number of the measures section, as the user may see them
+    (policy VIEW); the opening is audited like the statistics drill-down."""
+    from veiviser.audit import services as audit
+    from veiviser.measures import statistics
+    from veiviser.web.statistics_views import _audit_data, _describe, _selection
+
+    _form, selection = _selection(request)
+    cell = request.GET.get("cell", "")
+    measure_id = request.GET.get("measure") or None
+    if selection is None or cell not in statistics.CELLS:
+        return render(
+            request, "web/statistics_measure_youths.html", {"selection": None}, status=400
+        )
+    measure = None
+    if measure_id:
+        if cell not in statistics.ENROLMENT_CELLS or not str(measure_id).isdigit():
+            return render(
+                request, "web/statistics_measure_youths.html", {"selection": None}, status=400
+            )
+        measure = get_object_or_404(Measure, pk=measure_id, county=selection.county)
+    behind = statistics.cell_registrations(
+        selection.county,
+        selection.school_year,
+        cell,
+        unit_id=selection.unit.pk if selection.unit else None,
+        measure_id=measure.pk if measure else None,
+    )
+    visible = behind.filter(policy.registrations_q(request.user, policy.VIEW))
+    total = behind.count()
+    rows = list(
+        visible.select_related("person", "unit", "advisor").order_by(
+            "person__family_name", "person__given_name", "pk"
+        )
+    )
+    audit.log(
+        request.user,
+        "statistics.drilldown.viewed",
+        county=selection.county.number,
+        data={
+            **_audit_data(selection),
+            "cell": f"measures.{cell}",
+            "measure": measure.pk if measure else None,
+            "count": total,
+        },
+    )
+    return render(
+        request,
+        "web/statistics_measure_youths.html",
+        {
+            "selection": selection,
+            "describe": _describe(selection),
+            "cell_label": _cell_label(cell),
+            "measure": measure,
+            "total": total,
+            "rows": rows,
+            "narrower": len(rows) != total,
+            "back_url": f"{reverse('web:statistics')}?{selection.query()}#measures-heading",
+        },
     )

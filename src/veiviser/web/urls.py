@@ -59,6 +59,11 @@ urlpatterns = [
     path("revisjon/", audit_views.audit_view, name="audit"),
     path("tiltak/", measures_views.catalogue_view, name="measures"),
     path(
+        "statistikk/tiltak/ungdommer/",
+        measures_views.statistics_youths_view,
+        name="statistics-measure-youths",
+    ),
+    path(
         "tilmelding/<int:pk>/tiltak/",
         measures_views.enrolment_create_view,
         name="enrolment-create",
