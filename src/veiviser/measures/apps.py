@@ -6,3 +6,8 @@ class MeasuresConfig(AppConfig):
     name = "veiviser.measures"
     label = "measures"
     verbose_name = _("Measures")
+
+    def ready(self):
+        from veiviser.measures import exchange
+
+        exchange.register()
