@@ -126,6 +126,8 @@ ELSEWHERE = {
     "web:enrolment-end": "tests/measures/test_views.py (those who may change the registration)",
     "web:enrolment-status": "tests/measures/test_views.py (as web:enrolment-end)",
     "web:follow-up-record": "tests/measures/test_views.py (as web:enrolment-end)",
+    "web:placement-end": "tests/measures/test_views.py (as web:enrolment-end)",
+    "web:measure-edit": "tests/measures/test_views.py (policy `measures`: own unit or county)",
 }
 
 

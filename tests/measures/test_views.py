@@ -125,3 +125,56 @@ def test_the_catalogue_shows_participants_and_lets_the_coordinator_add(
     )
     assert response.status_code == 302
     assert Measure.objects.get(name="Tirsdagsgruppa").unit == tonsberg
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_only_those_who_manage_the_unit_change_a_measure(
+    client, coordinator, advisor, measure, vestfold, horten
+):
+    other = organisation.staff_user_create(
+        actor=None,
+        username="koord-h",
+        password="not-a-real-password-1",
+        role="unit_coordinator",
+        county=vestfold,
+        unit=horten,
+    )
+    url = reverse("web:measure-edit", args=[measure.pk])
+    for user in (advisor, other):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "tiltak-name": measure.name,
+            "tiltak-kind": measure.kind,
+            "tiltak-organiser": measure.organiser,
+            "tiltak-capacity": "20",
+            "tiltak-starts_on": "2024-09-01",
+            "tiltak-ends_on": "2025-06-20",
+        },
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.capacity == 20 and measure.unit is not None
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_ending_a_placement(client, advisor, other_advisor, registration):
+    placement = services.placement_create(
+        actor=advisor,
+        registration=registration,
+        employer_orgnr="974760673",
+        employer_name="Bakeri AS",
+        starts_on=date(2024, 9, 2),
+        hours_per_week=20,
+    )
+    url = reverse("web:placement-end", args=[placement.pk])
+    client.force_login(other_advisor)
+    assert client.post(url, {}).status_code == 403
+    client.force_login(advisor)
+    client.post(url, {f"pe{placement.pk}-ends_on": "2024-09-30"})
+    placement.refresh_from_db()
+    assert placement.ends_on == date(2024, 9, 30)

@@ -108,3 +108,11 @@ class MeasureForm(forms.Form):
         self.fields["unit"].queryset = units
         self.fields["responsible"].queryset = staff
         self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class EndPlacementForm(forms.Form):
+    ends_on = forms.DateField(label=_("Ended on"), widget=DateInput())
+
+    def __init__(self, *args, **kw):
+        kw.setdefault("initial", {"ends_on": timezone.localdate()})
+        super().__init__(*args, **kw)

@@ -31,6 +31,7 @@ from veiviser.registry.models import Registration
 from veiviser.web.measures_forms import (
     AutumnOutcomeForm,
     EndEnrolmentForm,
+    EndPlacementForm,
     EnrolForm,
     FollowUpForm,
     MeasureForm,
@@ -73,6 +74,9 @@ def measures_context(user, person, context: dict) -> None:
                 "next_employer": selectors.next_follow_up(placement, Party.EMPLOYER),
                 "open": placement.ends_on is None or placement.ends_on >= today,
                 "follow_up_form": FollowUpForm(prefix=f"f{placement.pk}") if can_change else None,
+                "end_form": EndPlacementForm(prefix=f"pe{placement.pk}")
+                if can_change and placement.ends_on is None
+                else None,
             }
             for placement in placements.get(registration.pk, [])
         ]
@@ -277,6 +281,8 @@ def catalogue_view(request: HttpRequest) -> HttpResponse:
         form = _measure_form(user, initial={"starts_on": timezone.localdate()})
     today = timezone.localdate()
     rows = list(selectors.catalogue_for(user, on=today))
+    for row in rows:
+        row.can_edit = policy.may_manage_measure(user, row.county_id, row.unit_id)
     return render(
         request,
         "web/measures.html",
@@ -417,3 +423,58 @@ def statistics_youths_view(request: HttpRequest) -> HttpResponse:
             "back_url": f"{reverse('web:statistics')}?{selection.query()}#measures-heading",
         },
     )
+
+
+@login_required
+def measure_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a measure of the catalogue: name, capacity, dates, responsible, description (and
+    kind and organiser while nobody has enrolled). Policy `measures` for its unit."""
+    measure = get_object_or_404(Measure.objects.select_related("unit"), pk=pk)
+    user = request.user
+    if not policy.may_manage_measure(user, measure.county_id, measure.unit_id):
+        raise PermissionDenied("managing this measure is not allowed here")
+    initial = {
+        "name": measure.name,
+        "kind": measure.kind,
+        "organiser": measure.organiser,
+        "unit": measure.unit_id,
+        "capacity": measure.capacity,
+        "starts_on": measure.starts_on,
+        "ends_on": measure.ends_on,
+        "responsible": measure.responsible_id,
+        "description": measure.description,
+    }
+    form = _measure_form(user, request.POST if request.method == "POST" else None, initial=initial)
+    form.fields["unit"].disabled = True
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "unit"}
+            try:
+                measures.measure_update(actor=user, measure=measure, **data)
+            except ValidationFailed as failed:
+                from veiviser.web.forms import add_problems
+
+                add_problems(form, failed)
+            else:
+                messages.success(
+                    request, _("The measure %(name)s was changed.") % {"name": measure.name}
+                )
+                return redirect("web:measures")
+        status = 400
+    return render(
+        request, "web/measure_edit.html", {"form": form, "measure": measure}, status=status
+    )
+
+
+@login_required
+@require_POST
+def placement_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = get_object_or_404(Placement.objects.select_related("registration"), pk=pk)
+    policy.require(request.user, policy.CHANGE, placement.registration)
+    form = EndPlacementForm(request.POST, prefix=f"pe{placement.pk}")
+
+    def act(data):
+        measures.placement_end(actor=request.user, placement=placement, **data)
+
+    return _run(request, placement.registration, form, act, _("The placement was ended."))

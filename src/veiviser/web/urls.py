@@ -58,6 +58,8 @@ urlpatterns = [
     path("plikter/", duties_views.duties_view, name="duties"),
     path("revisjon/", audit_views.audit_view, name="audit"),
     path("tiltak/", measures_views.catalogue_view, name="measures"),
+    path("tiltak/<int:pk>/endre/", measures_views.measure_edit_view, name="measure-edit"),
+    path("praksis/<int:pk>/avslutt/", measures_views.placement_end_view, name="placement-end"),
     path(
         "statistikk/tiltak/ungdommer/",
         measures_views.statistics_youths_view,
