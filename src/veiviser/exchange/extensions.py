@@ -35,6 +35,8 @@ class Context:
     # Filled by check(): what write() will do, per type: {"create": [...], "update": [...],
     # "same": [...]} of ids. Counted in the import's result.
     plan: dict = field(default_factory=dict)
+    # For the record types' own use during one import (e.g. the county's known keys).
+    cache: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

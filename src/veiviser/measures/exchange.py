@@ -254,7 +254,12 @@ def _known(ctx: extensions.Context, ref: Ref, key: str) -> bool:
         return True
     if ctx.county is None:
         return False
-    return ref.model.objects.filter(county=ctx.county, key=key).exists()
+    known = ctx.cache.get(ref.type)
+    if known is None:
+        # One query per referenced type and import, not one per line.
+        known = set(ref.model.objects.filter(county=ctx.county).values_list("key", flat=True))
+        ctx.cache[ref.type] = known
+    return key in known
 
 
 def _check(spec: Spec):
