@@ -49,6 +49,8 @@ PAGES = {
     "web:privacy": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     # Requests from the public contact page: policy.referral_scope (coordinator, office).
     "web:referrals": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
+    # The measure catalogue: everyone who follows up youths (VIEW scope); not the administrator.
+    "web:measures": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     # The pre-submission check: STATISTICS scope (the coordinator's unit, or the county).
@@ -92,6 +94,7 @@ PAGES = {
             "web:statistics-csv",
             "web:statistics-xlsx",
             "web:statistics-youths",
+            "web:statistics-measure-youths",
         )
     },
 }
@@ -137,6 +140,9 @@ OBJECT_URLS = {
     "web:transfer-send": ("post", "registration", CHANGE),
     "web:letter-create": ("post", "registration", CHANGE),
     "web:letter-block": ("post", "person", CHANGE),
+    "web:enrolment-create": ("post", "registration", CHANGE),
+    "web:placement-create": ("post", "registration", CHANGE),
+    "web:autumn-outcome": ("post", "registration", CHANGE),
     "web:person-contact": ("post", "person", CHANGE),
     "web:guardian-add": ("post", "person", CHANGE),
     # The county leader's own county only (a 403 elsewhere), whatever unit or caseload.
@@ -178,6 +184,11 @@ ELSEWHERE = {
     "web:referral-match": "tests/public/test_referrals.py (as web:referral)",
     "web:referral-register": "tests/public/test_referrals.py (as web:referral)",
     "web:referral-close": "tests/public/test_referrals.py (as web:referral)",
+    "web:enrolment-end": "tests/measures/test_views.py (those who may change the registration)",
+    "web:enrolment-status": "tests/measures/test_views.py (as web:enrolment-end)",
+    "web:follow-up-record": "tests/measures/test_views.py (as web:enrolment-end)",
+    "web:placement-end": "tests/measures/test_views.py (as web:enrolment-end)",
+    "web:measure-edit": "tests/measures/test_views.py (policy `measures`: own unit or county)",
 }
 
 

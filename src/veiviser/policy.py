@@ -17,6 +17,10 @@ The county leader also has `audit` (county); every other role has nothing.
 `intake` is importing files from outside (docs/intake.md): the admissions office's intake files
 (office: the county; unit coordinator: their own unit's rows) and Udir's published tables
 (county scope only: the office). Nobody else imports.
+`measures` is the measure catalogue (docs/measures.md): the unit coordinator manages the own
+unit's measures, the county leader and the office every measure of the county (county-wide ones
+too); everyone who may view youths sees the catalogue. Enrolling a youth is `change` on the
+youth's registration.
 
 `audit` is the audit viewer (`/revisjon/`): the county leader reads the county's trail; nobody
 else (the administrator and the data-protection officer work from the Django admin).
@@ -60,6 +64,7 @@ CONFIDENTIAL = "confidential"  # read and write confidential (special-category) 
 STATISTICS = "statistics"  # the statistics page: Table 1 and 2 of the county or a unit
 AUDIT = "audit"  # the audit viewer: the county's audit trail
 INTAKE = "intake"  # files from outside: the admissions office's intake files, Udir's tables
+MEASURES = "measures"  # the measure catalogue: create and change measures (measures app)
 
 REASON_GRANT_HOURS = 8  # how long a stated reason ("break the glass") lasts for one youth
 
@@ -81,6 +86,7 @@ SCOPES: dict[str, dict[str, str]] = {
         STATISTICS: NOTHING,
         AUDIT: NOTHING,
         INTAKE: NOTHING,
+        MEASURES: NOTHING,
     },
     Role.UNIT_COORDINATOR: {
         VIEW: UNIT,
@@ -91,6 +97,7 @@ SCOPES: dict[str, dict[str, str]] = {
         STATISTICS: UNIT,
         AUDIT: NOTHING,
         INTAKE: UNIT,
+        MEASURES: UNIT,
     },
     Role.COUNTY_LEADER: {
         VIEW: COUNTY,
@@ -101,6 +108,7 @@ SCOPES: dict[str, dict[str, str]] = {
         STATISTICS: COUNTY,
         AUDIT: COUNTY,
         INTAKE: NOTHING,
+        MEASURES: COUNTY,
     },
     Role.OFFICE: {
         VIEW: COUNTY,
@@ -111,6 +119,7 @@ SCOPES: dict[str, dict[str, str]] = {
         STATISTICS: COUNTY,
         AUDIT: NOTHING,
         INTAKE: COUNTY,
+        MEASURES: COUNTY,
     },
     Role.PROJECT_WORKER: {
         VIEW: CASELOAD,
@@ -121,6 +130,7 @@ SCOPES: dict[str, dict[str, str]] = {
         STATISTICS: NOTHING,
         AUDIT: NOTHING,
         INTAKE: NOTHING,
+        MEASURES: NOTHING,
     },
     Role.ADMINISTRATOR: {
         VIEW: NOTHING,
@@ -131,6 +141,7 @@ SCOPES: dict[str, dict[str, str]] = {
         STATISTICS: NOTHING,
         AUDIT: NOTHING,
         INTAKE: NOTHING,
+        MEASURES: NOTHING,
     },
 }
 
@@ -230,6 +241,19 @@ def referral_scope(user) -> str:
     if NOTHING in kinds:
         return NOTHING
     return UNIT if UNIT in kinds else COUNTY
+
+
+def may_manage_measure(user, county_id: int, unit_id: int | None) -> bool:
+    """May `user` create or change a measure of `county_id` run by `unit_id` (None: a
+    county-wide measure)?"""
+    if user is None:
+        return True
+    kind = scope(user, MEASURES)
+    if county_id != user.county_id:
+        return False
+    if kind == COUNTY:
+        return True
+    return kind == UNIT and unit_id is not None and unit_id == user.unit_id
 
 
 def may_audit(user) -> bool:

@@ -40,6 +40,7 @@ def test_changing_a_deadline_is_audited(admin_client, vestfold):
             "renewed_contact_days": 30,
             "information_days": 14,
             "plan_days": 30,
+            "follow_up_days": 14,
         },
     )
     assert response.status_code == 302

@@ -197,7 +197,7 @@ def test_empty_file():
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("format", "something-else"), ("version", 2), ("county", "9"), ("county", 39)],
+    [("format", "something-else"), ("version", 3), ("county", "9"), ("county", 39)],
 )
 def test_header_fields(field, value):
     records = base_records()

@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
@@ -11,7 +10,6 @@ from veiviser.codes.selectors import kodeverk
 from veiviser.people.models import Guardian, Person
 from veiviser.privacy import services
 from veiviser.privacy.models import RetentionSettings
-from veiviser.registry.models import Registration
 from veiviser.statistics import tables
 
 pytestmark = pytest.mark.django_db
@@ -70,17 +68,13 @@ def test_the_command_lists_and_needs_the_archive_confirmation(youth, capsys):
 
 
 def test_every_table_that_refers_to_a_person_has_a_retention_decision():
-    """A new table with a youth's data must say what anonymisation does to it."""
+    """A new table with a youth's data (directly or through another such table) must say what
+    anonymisation does to it."""
     decided = set(services.SCRUBBED) | set(services.KEPT)
     undecided = [
         model._meta.label_lower
-        for model in apps.get_models()
-        if model._meta.label_lower != "audit.auditevent"
-        and any(
-            f.is_relation and f.related_model in (Person, Registration)
-            for f in model._meta.concrete_fields
-        )
-        and model._meta.label_lower not in decided
+        for model in services.personal_models()
+        if model._meta.label_lower not in decided
     ]
     assert undecided == []
 
@@ -104,3 +98,32 @@ def test_anonymised_persons_are_not_likely_duplicates(youth, make_person, leader
     )
     # Both are now "Anonymisert" with the same birth date, and no longer a pair to merge.
     assert likely_duplicates(youth.county) == []
+
+
+def test_free_text_two_tables_away_is_removed_too(youth, leader):
+    """A work-practice follow-up's note refers to the placement, not to the youth directly."""
+    from decimal import Decimal
+
+    from veiviser.measures import services as measures
+    from veiviser.measures.models import FollowUp, Placement
+
+    registration = youth.registrations.get()
+    placement = measures.placement_create(
+        actor=None,
+        registration=registration,
+        employer_orgnr="974760673",
+        employer_name="Eksempel Bygg AS",
+        starts_on=date(2023, 10, 2),
+        hours_per_week=Decimal("20"),
+        contact_person="Siri Sjef",
+        contact_phone="33000000",
+    )
+    measures.follow_up_record(
+        actor=None, placement=placement, on=date(2023, 10, 9), party="youth", note="Trives godt"
+    )
+    services.retention_run(
+        actor=leader, county=youth.county, today=date(2030, 1, 1), confirm_archived=True
+    )
+    assert FollowUp.objects.get().note == ""
+    assert Placement.objects.get().contact_person == ""
+    assert Placement.objects.get().employer_name == "Eksempel Bygg AS"

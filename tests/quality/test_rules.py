@@ -131,10 +131,36 @@ def test_outside_the_age_limit_in_groups_1_to_4_is_flagged(vestfold, register):
     assert young.pk not in found
 
 
-def test_group3_without_measure_flags_nothing_until_the_measures_app_answers(vestfold, register):
-    register(statuses=[("OTOA", date(2024, 9, 1))])
-    assert measures.registrations_with_measure(county_id=vestfold.pk, on=NOV) is None
-    assert flagged(vestfold, NOV, "group3_without_measure") == set()
+def test_group3_without_measure_asks_the_measures_app(vestfold, tonsberg, register):
+    from veiviser.measures import services as measures_services
+
+    enrolled = register(statuses=[("OTOA", date(2024, 9, 1))])
+    ended = register(statuses=[("OTOA", date(2024, 9, 1))])
+    measure = measures_services.measure_create(
+        actor=None,
+        county=vestfold,
+        unit=tonsberg,
+        name="Grunnleggende ferdigheter",
+        kind="basic_skills",
+        organiser="county",
+        capacity=10,
+        starts_on=date(2024, 9, 1),
+        ends_on=date(2025, 6, 20),
+        responsible=None,
+    )
+    for registration, ends_on in ((enrolled, None), (ended, date(2024, 10, 31))):
+        measures_services.enrolment_create(
+            actor=None,
+            registration=registration,
+            measure=measure,
+            starts_on=date(2024, 9, 2),
+            ends_on=ends_on,
+            end_reason="completed" if ends_on else "",
+            propose=False,
+        )
+    assert set(measures.registrations_with_measure(county_id=vestfold.pk, on=NOV)) == {enrolled.pk}
+    found = flagged(vestfold, NOV, "group3_without_measure")
+    assert ended.pk in found and enrolled.pk not in found
 
 
 def test_group3_without_measure_uses_the_measures_interface(vestfold, register, monkeypatch):

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "veiviser.udir",
     "veiviser.reports",
     "veiviser.public",
+    "veiviser.measures",
     "veiviser.web",
     "veiviser.tenancy",
 ]

@@ -26,11 +26,13 @@ class Kind(StrEnum):
     INFORMATION_GUARDIAN = "information_guardian"
     PLAN = "plan"
     OFFER = "offer"
+    FOLLOW_UP_YOUTH = "follow_up_youth"
+    FOLLOW_UP_EMPLOYER = "follow_up_employer"
 
 
-# Duties of DOMAIN.md §6 the engine does not compute yet (docs/duties.md): the 14-day follow-up
-# of youth and employer in work practice needs a placement model, which Veiviser lacks.
-NOT_COMPUTED = ("work_practice_follow_up",)
+# Duties of DOMAIN.md §6 the engine does not compute (docs/duties.md). The 14-day follow-up of
+# youth and employer in work practice is computed from the placements (veiviser.measures).
+NOT_COMPUTED: tuple[str, ...] = ()
 
 
 class State(StrEnum):
@@ -47,6 +49,7 @@ class Deadlines:
     renewed_contact_days: int = 30
     information_days: int = 14
     plan_days: int = 30
+    follow_up_days: int = 14
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,17 @@ class LetterEvent:
     kind: str
     recipient: str
     sent_on: date
+    pk: int | None = None
+
+
+@dataclass(frozen=True)
+class PlacementEvent:
+    """A work-practice placement and the days its youth and its employer were followed up."""
+
+    starts_on: date
+    ends_on: date | None = None
+    youth_follow_ups: tuple[date, ...] = ()
+    employer_follow_ups: tuple[date, ...] = ()
     pk: int | None = None
 
 
@@ -89,6 +103,7 @@ class Case:
     # Letters to the guardians are blocked for confidentiality (`letters.LetterBlock`): the
     # guardian-information duty is then not required (docs/duties.md).
     guardian_letters_blocked: bool = False
+    placements: tuple[PlacementEvent, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,8 @@ OPEN_IN_GROUPS: dict[Kind, frozenset[int]] = {
     Kind.INFORMATION_GUARDIAN: frozenset({1, 2, 3, 4}),
     Kind.PLAN: frozenset({1, 2, 3}),
     Kind.OFFER: frozenset({1, 2}),
+    Kind.FOLLOW_UP_YOUTH: frozenset({1, 2, 3, 4}),
+    Kind.FOLLOW_UP_EMPLOYER: frozenset({1, 2, 3, 4}),
 }
 KIND_ORDER = {kind: n for n, kind in enumerate(Kind)}
 GroupOf = Callable[[str, int], int | None]
@@ -258,6 +275,32 @@ def duties_of(case: Case, deadlines: Deadlines, on: date, group_of: GroupOf) -> 
     # 5. An offer during the school year: met when the youth has been in a group-3 status
     # (in activity) at some point; due by the end of the school year.
     add(Kind.OFFER, year_end, first_status((3,)))
+
+    # 6. Work practice: the youth and the employer are each followed up at least every N days
+    # (DOMAIN.md §6.7) from the placement's start until it ends. Each interval is a duty, met
+    # by the first follow-up after the previous one (or the start); a placement that ends
+    # before a follow-up falls due owes none for that interval.
+    for placement in sorted(case.placements, key=lambda p: (p.starts_on, p.pk or 0)):
+        if placement.starts_on > until:
+            continue
+        for kind, days in (
+            (Kind.FOLLOW_UP_YOUTH, placement.youth_follow_ups),
+            (Kind.FOLLOW_UP_EMPLOYER, placement.employer_follow_ups),
+        ):
+            done = sorted(d for d in days if placement.starts_on <= d <= until)
+            previous = placement.starts_on
+            while True:
+                due = previous + timedelta(deadlines.follow_up_days)
+                if placement.ends_on is not None and placement.ends_on < due:
+                    break
+                following = next((d for d in done if d > previous), None)
+                if following is None:
+                    add(kind, due, None)
+                    break
+                duties.append(
+                    Duty(kind, due, State.MET, Event("follow_up", following, placement.pk))
+                )
+                previous = following
 
     return sorted(duties, key=lambda d: (d.due, KIND_ORDER[d.kind]))
 

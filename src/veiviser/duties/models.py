@@ -57,6 +57,14 @@ class DeadlineSettings(models.Model):
         DEFAULTS.plan_days,
         _("Days from established contact (or status OTOV) to an agreed plan. Default 30."),
     )
+    follow_up_days = _days(
+        _("work-practice follow-up every (days)"),
+        DEFAULTS.follow_up_days,
+        _(
+            "In work practice, the longest time between two follow-ups of the youth, and of "
+            "the employer. Default 14 (forskrift § 13-2)."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -76,6 +84,7 @@ class DeadlineSettings(models.Model):
             renewed_contact_days=self.renewed_contact_days,
             information_days=self.information_days,
             plan_days=self.plan_days,
+            follow_up_days=self.follow_up_days,
         )
 
 
@@ -87,6 +96,8 @@ KIND_LABELS = {
     Kind.INFORMATION_GUARDIAN: _("Written information to the guardians"),
     Kind.PLAN: _("Plan"),
     Kind.OFFER: _("Offer"),
+    Kind.FOLLOW_UP_YOUTH: _("Work-practice follow-up of the youth"),
+    Kind.FOLLOW_UP_EMPLOYER: _("Work-practice follow-up of the employer"),
 }
 STATE_LABELS = {
     State.DUE: _("due"),

@@ -55,7 +55,7 @@ def _letter_events(registration_in) -> tuple[dict[int, list[engine.LetterEvent]]
     came later); without it no letter meets the information duty and nothing is blocked.
 
     One query: the blocks come as marker rows in a UNION with the letters, so the worklist's
-    next duty stays a constant five queries."""
+    next duty stays a constant six queries (with the placements)."""
     if not apps.is_installed("veiviser.letters"):
         return {}, set()
     try:
@@ -92,6 +92,32 @@ def _letter_events(registration_in) -> tuple[dict[int, list[engine.LetterEvent]]
     return result, blocked
 
 
+def _placement_events(registration_in) -> dict[int, list[engine.PlacementEvent]]:
+    """Work-practice placements with their follow-ups, in one query (a row per follow-up, or
+    one for a placement without any). Without the measures app there are none."""
+    if not apps.is_installed("veiviser.measures"):
+        return {}
+    from veiviser.measures.models import Placement
+
+    found: dict[int, tuple[int, date, date | None, list[date], list[date]]] = {}
+    for pk, registration_id, starts_on, ends_on, on, party in (
+        Placement.objects.filter(registration_id__in=registration_in)
+        .order_by()
+        .values_list(
+            "pk", "registration_id", "starts_on", "ends_on", "follow_ups__on", "follow_ups__party"
+        )
+    ):
+        entry = found.setdefault(pk, (registration_id, starts_on, ends_on, [], []))
+        if on is not None:
+            (entry[3] if party == "youth" else entry[4]).append(on)
+    result: dict[int, list[engine.PlacementEvent]] = defaultdict(list)
+    for pk, (registration_id, starts_on, ends_on, youth, employer) in found.items():
+        result[registration_id].append(
+            engine.PlacementEvent(starts_on, ends_on, tuple(youth), tuple(employer), pk)
+        )
+    return result
+
+
 def cases_for(rows: Iterable[RegistrationRow], registration_in) -> dict[int, engine.Case]:
     """The engine's input for each row: one query each for status facts, contacts, plans and
     letters, filtered by `registration_in` (a list of ids, or a `.values("pk")` queryset)."""
@@ -114,6 +140,7 @@ def cases_for(rows: Iterable[RegistrationRow], registration_in) -> dict[int, eng
         ).values_list("pk", "registration_id", "agreed_on")
     }
     letters, blocked = _letter_events(registration_in)
+    placements = _placement_events(registration_in)
     cases = {}
     for row in rows:
         plan_pk, agreed_on = plans.get(row.pk, (None, None))
@@ -127,6 +154,7 @@ def cases_for(rows: Iterable[RegistrationRow], registration_in) -> dict[int, eng
             plan_pk=plan_pk,
             letters=tuple(letters.get(row.pk, ())),
             guardian_letters_blocked=row.pk in blocked,
+            placements=tuple(placements.get(row.pk, ())),
         )
     return cases
 
@@ -232,7 +260,7 @@ class DutyRow:
 def open_duties(kv: Kodeverk, registrations, *, on: date) -> list[DutyRow]:
     """Every open (due or overdue) duty of `registrations` at `on`, overdue first, then by due
     date and name. The overdue-first order spans the whole list, so every registration's duties
-    are computed: a constant six queries and linear work in Python (docs/duties.md)."""
+    are computed: a constant seven queries and linear work in Python (docs/duties.md)."""
     rows = _rows(registrations)
     cases = cases_for(rows, registrations.values("pk"))
     deadlines = deadlines_for({row.county_id for row in rows})
@@ -304,6 +332,7 @@ def county_figures(kv: Kodeverk, county: County, *, school_year: int, on: date |
             "renewed_contact_days": deadlines.renewed_contact_days,
             "information_days": deadlines.information_days,
             "plan_days": deadlines.plan_days,
+            "follow_up_days": deadlines.follow_up_days,
         },
         "registrations": len(rows),
         "with_duties": sum(1 for duties in lists if duties),

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from veiviser.exchange import extensions
+from veiviser.exchange.extensions import VERSION_2
 from veiviser.exchange.format import FORMAT, VERSION
 from veiviser.organisation.models import County, Municipality, Unit
 from veiviser.people.models import Person
@@ -28,12 +30,23 @@ def _line(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def export_lines(county: County, *, exported_at: datetime | None = None) -> Iterator[str]:
+def export_lines(
+    county: County, *, exported_at: datetime | None = None, version: int = VERSION
+) -> Iterator[str]:
+    """The county's records; `version=2` adds the record types of `exchange.extensions`."""
+    yield from _version_1(county, exported_at=exported_at, version=version)
+    if version == VERSION_2:
+        for record_type in extensions.ordered():
+            for record in record_type.export(county):
+                yield _line({"type": record_type.name, **record})
+
+
+def _version_1(county: County, *, exported_at: datetime | None, version: int) -> Iterator[str]:
     yield _line(
         {
             "type": "header",
             "format": FORMAT,
-            "version": VERSION,
+            "version": version,
             "county": county.number,
             "exported_at": _instant(exported_at or timezone.now()),
         }

@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 
 FORMAT = "veiviser-exchange"
 VERSION = 1
+# Version 2 (docs/exchange.md) = version 1 plus the record types registered in
+# `exchange.extensions`; the importer reads both.
+SUPPORTED_VERSIONS = (1, 2)
 
 REQUIRED = {
     "header": ("format", "version", "county"),
@@ -82,8 +85,12 @@ def read_line(number: int, text: str) -> Line:
         return line
     kind = raw.get("type")
     line = Line(number, kind if isinstance(kind, str) else "", {})
+    from veiviser.exchange.extensions import REGISTRY
+
+    if kind in REGISTRY:
+        return _read_extension(line, raw, REGISTRY[kind])
     if kind not in REQUIRED:
-        known = ", ".join(REQUIRED)
+        known = ", ".join([*REQUIRED, *REGISTRY])
         line.problem(
             "type",
             _("%(type)s is not a record type (one of %(known)s)")
@@ -105,6 +112,30 @@ def read_line(number: int, text: str) -> Line:
                 line.values[name] = reader(value)
             except ValueError as exc:
                 line.problem(name, str(exc))
+    return line
+
+
+def _read_extension(line: Line, raw: dict, record_type) -> Line:
+    """A version-2 record of a registered type: the same shape checks, with its readers."""
+    for name in record_type.required:
+        if name not in raw:
+            line.problem(name, _("is required"))
+    for name, value in raw.items():
+        if name == "type":
+            continue
+        if name not in record_type.required and name not in record_type.optional:
+            line.warnings.append(
+                (
+                    name,
+                    _("is not a field of %(type)s records and was ignored") % {"type": line.type},
+                )
+            )
+            continue
+        reader = record_type.readers.get(name, _read_text)
+        try:
+            line.values[name] = reader(value)
+        except ValueError as exc:
+            line.problem(name, str(exc))
     return line
 
 
@@ -227,10 +258,13 @@ def _read_format(value: Any) -> str:
 
 
 def _read_version(value: Any) -> int:
-    if value != VERSION or isinstance(value, bool):
+    if value not in SUPPORTED_VERSIONS or isinstance(value, bool):
         raise ValueError(
             _("version %(version)s is not supported (this is version %(supported)s)")
-            % {"version": json.dumps(value), "supported": VERSION}
+            % {
+                "version": json.dumps(value),
+                "supported": " or ".join(str(v) for v in SUPPORTED_VERSIONS),
+            }
         )
     return value
 
@@ -274,3 +308,18 @@ _READERS: dict[str, dict[str, Any]] = {
         "recorded_at": read_instant,
     },
 }
+
+
+# Readers for the record types of version 2 (exchange.extensions).
+read_id = _read_id
+read_text = _read_text
+read_optional_id = _read_optional_id
+read_int = _read_int
+
+
+def read_optional_date(value: Any) -> date | None:
+    return None if value is None else read_date(value)
+
+
+def read_optional_text(value: Any, max_length: int = 2000) -> str:
+    return "" if value is None or value == "" else _read_text(value, max_length)

@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from veiviser.audit import services as audit
 from veiviser.codes.selectors import Kodeverk, kodeverk, school_year_label
+from veiviser.exchange import extensions
 from veiviser.exchange.format import RECORD_TYPES, Line, read_line
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import County, Municipality, Unit
@@ -73,7 +74,8 @@ class ImportResult:
 
     def summary(self) -> str:
         def part(counts: Counter) -> str:
-            shown = [f"{counts[t]} {t}" for t in RECORD_TYPES if counts[t]]
+            types = [*RECORD_TYPES, *(t.name for t in extensions.ordered())]
+            shown = [f"{counts[t]} {t}" for t in types if counts[t]]
             return ", ".join(shown) if shown else _("nothing")
 
         if self.dry_run:
@@ -153,6 +155,9 @@ class _Import:
         self.create: dict[str, list[str]] = {t: [] for t in RECORD_TYPES}
         self.update: dict[str, list[str]] = {t: [] for t in RECORD_TYPES}
         self.same: dict[str, list[str]] = {t: [] for t in RECORD_TYPES}
+        # Version 2: records of the types other apps register (exchange.extensions).
+        self.extra: dict[str, dict[str, Line]] = {t: {} for t in extensions.REGISTRY}
+        self.context: extensions.Context | None = None
 
     # -- errors ------------------------------------------------------------------------------
 
@@ -194,6 +199,10 @@ class _Import:
                             % {"given": given, "county": self.county_number},
                         )
                 continue
+            if line.type in self.extra:
+                if not line.problems:
+                    self._keep(line, self.extra[line.type])
+                continue
             if line.type not in self.records:
                 continue
             if line.problems:
@@ -204,12 +213,23 @@ class _Import:
             self._keep(line)
         if self.lines_read == 0:
             self.error(1, "-", _("the file is empty; it must start with a header line"))
+        version = self.header.values.get("version") if self.header else None
+        if version == 1:
+            for kind, lines in self.extra.items():
+                for line in lines.values():
+                    self.error(
+                        line.number,
+                        "type",
+                        _("%(type)s records need version 2 of the format (the header says 1)")
+                        % {"type": kind},
+                    )
 
-    def _keep(self, line: Line) -> None:
+    def _keep(self, line: Line, into: dict[str, Line] | None = None) -> None:
+        into = self.records[line.type] if into is None else into
         key = line.values["id"]
-        seen = self.records[line.type].get(key)
+        seen = into.get(key)
         if seen is None:
-            self.records[line.type][key] = line
+            into[key] = line
         elif seen.values != line.values:
             self.error(
                 line.number,
@@ -238,6 +258,11 @@ class _Import:
         self._check_facts(kv, db, "reason")
         self._check_facts(kv, db, "status")
         self.db = db
+        self.context = extensions.Context(
+            county=self.county, core=self.records, records=self.extra, error=self.error
+        )
+        for record_type in extensions.ordered():
+            record_type.check(self.context, self.extra.get(record_type.name, {}))
 
     def _check_units(self, db: "_Existing") -> None:
         owner: dict[str, Line] = {}
@@ -526,6 +551,10 @@ class _Import:
                         )
                     )
                 _bulk_create(model, facts, bar)
+            self.context.county = county
+            self.context.actor = actor
+            for record_type in extensions.ordered():
+                record_type.write(self.context, self.extra.get(record_type.name, {}))
             audit.log(
                 actor,
                 "exchange.import.completed",
@@ -534,8 +563,8 @@ class _Import:
                     "file": self.filename,
                     "sha256": self.digest.hexdigest(),
                     "lines": self.lines_read,
-                    "created": {t: len(k) for t, k in self.create.items() if k},
-                    "updated": {t: len(k) for t, k in self.update.items() if k},
+                    "created": {t: n for t, n in self._counts("create").items() if n},
+                    "updated": {t: n for t, n in self._counts("update").items() if n},
                 },
             )
         bar.close()
@@ -543,14 +572,23 @@ class _Import:
     def _referenced(self, kind: str, ref: str) -> set[str]:
         return {self.records[kind][key].values[ref] for key in self.create[kind]}
 
+    def _counts(self, what: str) -> Counter:
+        core = {"create": self.create, "update": self.update, "same": self.same}[what]
+        counts = Counter({t: len(k) for t, k in core.items()})
+        plan = self.context.plan if self.context is not None else {}
+        for kind, planned in plan.items():
+            if planned.get(what):
+                counts[kind] = len(planned[what])
+        return counts
+
     def result(self, dry_run: bool) -> ImportResult:
         return ImportResult(
             county=self.county_number,
             checksum=self.digest.hexdigest(),
             lines=self.lines_read,
-            created=Counter({t: len(k) for t, k in self.create.items()}),
-            updated=Counter({t: len(k) for t, k in self.update.items()}),
-            unchanged=Counter({t: len(k) for t, k in self.same.items()}),
+            created=self._counts("create"),
+            updated=self._counts("update"),
+            unchanged=self._counts("same"),
             warnings=sorted(self.warnings),
             dry_run=dry_run,
         )

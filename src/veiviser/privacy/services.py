@@ -138,6 +138,9 @@ SCRUBBED = {
     "letters.letter": {"pdf": b"", "recipient_name": ""},
     "letters.letterblock": {"reason": ""},
     "quality.receivedtransfer": {"history": {}},
+    "measures.placement": {"contact_person": "", "contact_phone": ""},
+    "measures.followup": {"note": ""},
+    "measures.autumnoutcome": {"note": ""},
     "public.referral": {
         "given_name": ANONYMISED_NAME,
         "family_name": "",
@@ -153,22 +156,47 @@ KEPT = {
     "registry.statusfact": "counted in every table (codes and dates only)",
     "casework.consent": "dates and partner kinds only, proof of lawful sharing",
     "quality.senttransfer": "that a history was sent, when and under which consent",
+    "measures.enrolment": "the measure, dates, the reason for ending (codes only)",
     "registry.countychange": "which county a registration moved to, for earlier statistics",
     "privacy.anonymisation": "the record that the person was anonymised",
 }
 
 
-def _rows_of(model, person: Person, registrations: list[int]):
-    """The rows of `model` that belong to `person`: through a foreign key to the person or to
-    one of their registrations."""
+def personal_models() -> list:
+    """Every model that refers to a person, to a registration, or (at any depth) to a row of
+    such a model: the tables holding a youth's data. The audit trail is not one of them."""
     from veiviser.registry.models import Registration
 
+    found = [Person, Registration]
+    grew = True
+    while grew:
+        grew = False
+        for model in apps.get_models():
+            if model in found or model._meta.label_lower == "audit.auditevent":
+                continue
+            if any(f.is_relation and f.related_model in found for f in model._meta.concrete_fields):
+                found.append(model)
+                grew = True
+    return found
+
+
+def _rows_of(model, person: Person, registrations: list[int], depth: int = 0):
+    """The rows of `model` that belong to `person`: through a foreign key to the person, to one
+    of their registrations, or to a row of another personal table that belongs to them."""
+    from veiviser.registry.models import Registration
+
+    personal = personal_models()
     q = Q(pk__in=[])
     for f in model._meta.concrete_fields:
-        if f.is_relation and f.related_model is Person:
+        if not f.is_relation:
+            continue
+        if f.related_model is Person:
             q |= Q(**{f.name: person})
-        elif f.is_relation and f.related_model is Registration:
+        elif f.related_model is Registration:
             q |= Q(**{f"{f.name}_id__in": registrations})
+        elif f.related_model in personal and depth < 4:
+            parents = _rows_of(f.related_model, person, registrations, depth + 1)
+            q |= Q(**{f"{f.name}__in": parents.values("pk")})
     return model._default_manager.filter(q)
 
 

@@ -45,6 +45,7 @@ from veiviser.statistics.tables import (
     registrations_at,
     statistics_document,
 )
+from veiviser.web import measures_views
 from veiviser.web.forms import DateInput, DateTimeInput
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -301,6 +302,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
             "xlsx_url": f"{reverse('web:statistics-xlsx')}?{selection.query()}",
             "threshold": selection.county.suppression_threshold,
             "sources": _sources(selection),
+            "measures": measures_views.statistics_section(request.user, selection),
         }
     )
     return render(request, "web/statistics.html", context)

@@ -5,6 +5,7 @@ from veiviser.web import (
     duties_views,
     intake_views,
     letters_views,
+    measures_views,
     privacy_views,
     quality_views,
     reconcile_views,
@@ -104,4 +105,32 @@ urlpatterns = [
         referrals_views.referral_close_view,
         name="referral-close",
     ),
+    path("tiltak/", measures_views.catalogue_view, name="measures"),
+    path("tiltak/<int:pk>/endre/", measures_views.measure_edit_view, name="measure-edit"),
+    path("praksis/<int:pk>/avslutt/", measures_views.placement_end_view, name="placement-end"),
+    path(
+        "statistikk/tiltak/ungdommer/",
+        measures_views.statistics_youths_view,
+        name="statistics-measure-youths",
+    ),
+    path(
+        "tilmelding/<int:pk>/tiltak/",
+        measures_views.enrolment_create_view,
+        name="enrolment-create",
+    ),
+    path("deltakelse/<int:pk>/avslutt/", measures_views.enrolment_end_view, name="enrolment-end"),
+    path(
+        "deltakelse/<int:pk>/status/", measures_views.enrolment_status_view, name="enrolment-status"
+    ),
+    path(
+        "tilmelding/<int:pk>/praksis/",
+        measures_views.placement_create_view,
+        name="placement-create",
+    ),
+    path(
+        "praksis/<int:pk>/oppfolging/",
+        measures_views.follow_up_record_view,
+        name="follow-up-record",
+    ),
+    path("tilmelding/<int:pk>/hosten/", measures_views.autumn_outcome_view, name="autumn-outcome"),
 ]

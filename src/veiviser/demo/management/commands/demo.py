@@ -11,6 +11,7 @@ from veiviser.casework import services as casework
 from veiviser.casework.models import Channel, Outcome
 from veiviser.demo import generator
 from veiviser.exchange.importer import ImportFailed, import_lines
+from veiviser.measures import demo as measures_demo
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import County, Role, User
 from veiviser.people.models import Person
@@ -101,6 +102,9 @@ class Command(BaseCommand):
                 public_demo.add_referrals(county, seed)
                 public_demo.add_contact_points(county)
                 minside_fnr = public_demo.prepare_minside(county, seed)
+                measures = measures_demo.build(
+                    county, seed=seed, school_years=generator.SCHOOL_YEARS
+                )
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -132,6 +136,14 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Contacts recorded in the latest school year: %(count)s.") % {"count": contacts}
+        )
+        self.stdout.write(
+            _(
+                "Measures: %(measures)s in the catalogue, %(enrolments)s enrolments, "
+                "%(placements)s work-practice placements with %(follow_ups)s follow-ups, "
+                "%(autumn_outcomes)s autumn outcomes."
+            )
+            % measures
         )
         self.stdout.write(
             _("Staff users (password for all: %(password)s):")

@@ -97,8 +97,9 @@ class Command(BaseCommand):
                     ]
                 )
             )
-        lines.append("")
-        lines.append(
-            _("Not computed yet: %(duties)s") % {"duties": ", ".join(figures["not_computed"])}
-        )
+        if figures["not_computed"]:
+            lines.append("")
+            lines.append(
+                _("Not computed yet: %(duties)s") % {"duties": ", ".join(figures["not_computed"])}
+            )
         return "\n".join(lines) + "\n"

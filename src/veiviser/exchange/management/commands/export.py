@@ -24,6 +24,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", required=True, help="the file to write (.jsonl), or - for standard output"
         )
+        parser.add_argument(
+            "--format-version",
+            type=int,
+            choices=(1, 2),
+            default=1,
+            help="1 (default): the records of EXCHANGE.md; 2: also measures, enrolments, "
+            "placements, follow-ups and autumn outcomes (docs/exchange.md)",
+        )
 
     def handle(self, *args, **options):
         county = County.objects.filter(number=options["county"]).first()
@@ -32,6 +40,7 @@ class Command(BaseCommand):
                 _("no county %(county)s in this database") % {"county": repr(options["county"])}
             )
         output = options["output"]
+        self.version = options["format_version"]
         # One read transaction: the export is a consistent snapshot even while others write.
         with transaction.atomic():
             if output == "-":
@@ -57,7 +66,7 @@ class Command(BaseCommand):
                 None,
                 "exchange.export.completed",
                 county=county.number,
-                data={"output": output, "lines": count},
+                data={"output": output, "lines": count, "version": self.version},
             )
         if output != "-":
             self.stdout.write(
@@ -67,7 +76,7 @@ class Command(BaseCommand):
 
     def _write(self, county, fh) -> int:
         count = 0
-        for line in export_lines(county):
+        for line in export_lines(county, version=self.version):
             fh.write(line)
             count += 1
         return count
