@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "veiviser.letters",
+    "veiviser.api",
+    "ninja",  # the API docs page serves django-ninja's bundled Swagger UI (no CDN)
     "veiviser.web",
     "veiviser.tenancy",
 ]
@@ -98,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "veiviser.api.middleware.ApiClientMiddleware",
     "veiviser.tenancy.middleware.TenantWallMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from veiviser.api.api import api
 from veiviser.web.auth import auth_urlpatterns
 
 admin.site.site_header = "Veiviser"
@@ -10,4 +11,5 @@ urlpatterns = [
     path("", include("veiviser.web.urls")),
     path("", include(auth_urlpatterns)),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]
