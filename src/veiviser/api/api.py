@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Router, Swagger
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer
@@ -168,11 +168,14 @@ def _not_found(request, exc):
     return errors_response(request, 404, [("", "not found")])
 
 
-@api.exception_handler(AuthenticationError)
-def _unauthorized(request, exc):
-    response = errors_response(request, 401, [("", "a valid bearer token is needed")])
-    response["WWW-Authenticate"] = "Bearer"
-    return response
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    """ninja's own refusals (no valid token: 401; a body that is not JSON: 400), in our shape."""
+    if isinstance(exc, AuthenticationError):
+        response = errors_response(request, 401, [("", "a valid bearer token is needed")])
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+    return errors_response(request, exc.status_code, [("", str(exc))])
 
 
 # ---------------------------------------------------------------------------------------------
