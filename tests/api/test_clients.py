@@ -1,0 +1,115 @@
+"""Creating, listing and revoking API clients: `veiviser apiclient` and the Django admin."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from veiviser.api.models import ApiClient
+from veiviser.api.services import token_hash
+from veiviser.audit.models import AuditEvent
+from veiviser.organisation import services as organisation
+from veiviser.organisation.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, vestfold):
+    user = organisation.staff_user_create(
+        actor=None,
+        username="sysadm",
+        password="x-long-password-1",
+        role=Role.ADMINISTRATOR,
+        county=vestfold,
+    )
+    client.force_login(user)
+    return client
+
+
+def apiclient(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("apiclient", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_create_prints_the_token_once_and_keeps_its_hash(vestfold):
+    out, err = apiclient(
+        "create", "inntak", "--county", "39", "--scope", "registry:write",
+        "--scope", "registry:read", "--purpose", "Inntak fra inntakskontoret",
+    )  # fmt: skip
+    token = out.strip()
+    client = ApiClient.objects.get(name="inntak")
+    assert client.token_hash == token_hash(token)
+    assert client.scopes == ["registry:read", "registry:write"]
+    assert client.user.county == vestfold and client.user.role == "office"
+    assert "shown only now" in err or "vises bare nå" in err
+    assert AuditEvent.objects.filter(action="api.client.created").exists()
+    listed = apiclient("list", "--json")[0]
+    row = json.loads(listed)
+    assert row["name"] == "inntak" and row["revoked_at"] is None
+    assert token not in listed
+
+
+def test_revoke_ends_the_token(vestfold, make_client):
+    client, _ = make_client(vestfold, name="nav")
+    apiclient("revoke", "nav")
+    client.refresh_from_db()
+    assert client.revoked_at is not None
+    assert AuditEvent.objects.filter(action="api.client.revoked").count() == 1
+    apiclient("revoke", "nav")  # twice is harmless
+    assert AuditEvent.objects.filter(action="api.client.revoked").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["create", "x", "--county", "77", "--scope", "registry:read", "--purpose", "p"], "77"),
+        (
+            ["create", "x", "--county", "39", "--scope", "registry:read", "--purpose", " "],
+            "purpose",
+        ),
+        (["revoke", "nobody"], "nobody"),
+    ],
+)
+def test_bad_input_is_a_clear_error(vestfold, args, message):
+    with pytest.raises(CommandError, match=message):
+        apiclient(*args)
+
+
+def test_a_name_is_taken_once(vestfold, make_client):
+    make_client(vestfold, name="skole")
+    with pytest.raises(CommandError, match="name"):
+        apiclient("create", "skole", "--county", "39", "--scope", "registry:read", "--purpose", "p")
+
+
+def test_the_admin_creates_a_client_and_shows_the_token_once(admin_client, vestfold):
+    response = admin_client.post(
+        "/admin/api/apiclient/add/",
+        {
+            "name": "skoleadm",
+            "purpose": "Elevdata fra skoleadministrativt system",
+            "county": vestfold.pk,
+            "scopes": ["registry:read", "contacts:read"],
+            "rate_limit": 60,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    client = ApiClient.objects.get(name="skoleadm")
+    shown = [str(m) for m in response.context["messages"]]
+    token = next(word for m in shown for word in m.split() if word.startswith("vv_"))
+    assert client.token_hash == token_hash(token)
+    page = admin_client.get(f"/admin/api/apiclient/{client.pk}/change/").content.decode()
+    assert token not in page
+
+
+def test_the_admin_revokes(admin_client, vestfold, make_client):
+    client, _ = make_client(vestfold)
+    admin_client.post(
+        "/admin/api/apiclient/",
+        {"action": "revoke", "_selected_action": [client.pk]},
+    )
+    client.refresh_from_db()
+    assert client.revoked_at is not None
