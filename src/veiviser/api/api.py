@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -83,7 +84,8 @@ class ClientToken(HttpBearer):
         if retry_after is not None:
             raise ApiError(
                 429,
-                f"rate limit of {client.rate_limit} requests per minute reached",
+                _("the rate limit of %(limit)d requests per minute is reached")
+                % {"limit": client.rate_limit},
                 headers={"Retry-After": str(retry_after)},
             )
         return client
@@ -160,19 +162,19 @@ def _model_error(request, exc: DjangoValidationError):
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return errors_response(request, 403, [("", "the access policy does not allow this")])
+    return errors_response(request, 403, [("", _("the access policy does not allow this"))])
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return errors_response(request, 404, [("", "not found")])
+    return errors_response(request, 404, [("", _("not found"))])
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     """ninja's own refusals (no valid token: 401; a body that is not JSON: 400), in our shape."""
     if isinstance(exc, AuthenticationError):
-        response = errors_response(request, 401, [("", "a valid bearer token is needed")])
+        response = errors_response(request, 401, [("", _("a valid bearer token is needed"))])
         response["WWW-Authenticate"] = "Bearer"
         return response
     return errors_response(request, exc.status_code, [("", str(exc))])
@@ -184,7 +186,7 @@ def _http_error(request, exc: HttpError):
 
 def need(request, scope: str) -> None:
     if scope not in request.auth.scopes:
-        raise ApiError(403, f"the token lacks the scope {scope}")
+        raise ApiError(403, _("the token lacks the scope %(scope)s") % {"scope": scope})
 
 
 def _viewed(request, person: Person) -> None:
@@ -214,9 +216,9 @@ def _listed(request, what: str, keys: list[str]) -> None:
 
 def _page(queryset, limit: int, offset: int) -> tuple[int, list]:
     if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(422, f"must be between 1 and {MAX_LIMIT}", field="limit")
+        raise ApiError(422, _("must be between 1 and %(max)d") % {"max": MAX_LIMIT}, field="limit")
     if offset < 0:
-        raise ApiError(422, "must be 0 or more", field="offset")
+        raise ApiError(422, _("must be 0 or more"), field="offset")
     return queryset.count(), list(queryset[offset : offset + limit])
 
 
@@ -270,14 +272,14 @@ def _idempotent_create(request, make, status: int = 201):
     if not key:
         return Status(status, make())
     if len(key) > 200:
-        raise ApiError(422, "at most 200 characters", field=IDEMPOTENCY_HEADER)
+        raise ApiError(422, _("at most 200 characters"), field=IDEMPOTENCY_HEADER)
     digest = _request_hash(request)
     stored = IdempotentReply.objects.filter(client=client, key=key).first()
     if stored is not None:
         if stored.request_hash != digest:
             raise ApiError(
                 409,
-                "this Idempotency-Key was used with a different request",
+                _("this Idempotency-Key was used with a different request"),
                 field=IDEMPOTENCY_HEADER,
             )
         return Status(stored.status, stored.body)
@@ -297,7 +299,7 @@ def _idempotent_create(request, make, status: int = 201):
     except IntegrityError:
         # A concurrent request with the same key won: nothing of ours was written.
         raise ApiError(
-            409, "a request with this Idempotency-Key is in progress", field=IDEMPOTENCY_HEADER
+            409, _("a request with this Idempotency-Key is in progress"), field=IDEMPOTENCY_HEADER
         ) from None
     return Status(status, body)
 
@@ -477,11 +479,11 @@ def registration_create(request, payload: RegistrationIn):
     user, county_id = request.auth.user, request.auth.county_id
     person = Person.objects.filter(county_id=county_id, key=payload.person).first()
     if person is None:
-        raise ValidationFailed([Problem("person", "no person with this id in the county")])
+        raise ValidationFailed([Problem("person", _("no person with this id in the county"))])
     if payload.unit:
         unit = Unit.objects.filter(county_id=county_id, key=payload.unit).first()
         if unit is None:
-            raise ValidationFailed([Problem("unit", "no unit with this id in the county")])
+            raise ValidationFailed([Problem("unit", _("no unit with this id in the county"))])
     else:
         mapping = Municipality.objects.filter(
             county_id=county_id, number=person.municipality
@@ -662,11 +664,11 @@ def statistics_read(
             raise Http404
         unit_id = chosen.pk
     elif policy.scope(user, policy.STATISTICS) != policy.COUNTY:
-        raise ApiError(422, "choose your unit", field="unit")
+        raise ApiError(422, _("choose your unit"), field="unit")
     if known_at is not None and known_at.tzinfo is None:
-        raise ApiError(422, "an instant with a UTC offset", field="known_at")
+        raise ApiError(422, _("an instant with a UTC offset"), field="known_at")
     if not 1900 <= school_year <= 2200:
-        raise ApiError(422, "not a school year", field="school_year")
+        raise ApiError(422, _("not a school year"), field="school_year")
     try:
         document = statistics_document(
             kodeverk(),
