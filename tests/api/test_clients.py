@@ -113,3 +113,12 @@ def test_the_admin_revokes(admin_client, vestfold, make_client):
     )
     client.refresh_from_db()
     assert client.revoked_at is not None
+
+
+def test_the_demo_county_has_an_api_client_that_works(client, vestfold):
+    from tests.api.conftest import bearer
+    from veiviser.api.demo import DEMO_CLIENT, demo_clients
+
+    [(demo, token)] = demo_clients(vestfold)
+    assert demo.name == DEMO_CLIENT
+    assert client.get("/api/v1/persons", **bearer(token)).status_code == 200

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from veiviser.api.demo import demo_clients
 from veiviser.casework import services as casework
 from veiviser.casework.models import Channel, Outcome
 from veiviser.demo import generator
@@ -89,6 +90,7 @@ class Command(BaseCommand):
                 users = self.create_staff(county)
                 self.assign_caseloads(county)
                 contacts = self.record_contacts(county)
+                api_clients = demo_clients(county)
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -128,6 +130,11 @@ class Command(BaseCommand):
         for user in users:
             where = f", {user.unit.name}" if user.unit else ""
             self.stdout.write(f"  {user.username:<24} {Role(user.role).label}{where}")
+        for client, token in api_clients:
+            self.stdout.write(
+                _("API client %(name)s (every scope; docs/api.md), token shown only now: %(token)s")
+                % {"name": client.name, "token": token}
+            )
 
     def existing_data(self) -> str:
         """What keeps the demo from being built here, in words; empty when nothing does."""
