@@ -351,3 +351,31 @@ def test_the_openapi_document_describes_the_token(client, world):
     assert schema["openapi"].startswith("3.")
     assert schema["components"]["securitySchemes"]["ClientToken"]["scheme"] == "bearer"
     assert "/api/v1/statistics" in schema["paths"]
+
+
+def test_a_unit_client_sees_only_its_unit(client, world, make_client, make_person, horten):
+    from veiviser.registry import services as registry
+
+    person = make_person(birth_date=date(2006, 8, 8), given="Hortensia", municipality="3901")
+    in_horten = registry.registration_create(
+        actor=None,
+        person=person,
+        school_year=2024,
+        registered_on=date(2024, 9, 5),
+        reason="other",
+        unit=horten,
+    )
+    _, token = api_services.apiclient_create(
+        actor=None,
+        name="horten-skole",
+        county=world["vestfold"],
+        scopes=["registry:read", "statistics:read"],
+        purpose="Skolens elevsystem",
+        unit=horten,
+    )
+    ids = [r["id"] for r in get(client, "/registrations", token).json()["items"]]
+    assert ids == [in_horten.key]
+    assert get(client, f"/registrations/{world['own'].key}", token).status_code == 404
+    stats = get(client, "/statistics", token, school_year=2024, date="2024-10-01").json()
+    assert stats["counting_dates"][0]["table1"]["total"] == 1
+    assert get(client, "/statistics", token, school_year=2024, unit="u-tbg").status_code == 404

@@ -122,3 +122,18 @@ def test_the_demo_county_has_an_api_client_that_works(client, vestfold):
     [(demo, token)] = demo_clients(vestfold)
     assert demo.name == DEMO_CLIENT
     assert client.get("/api/v1/persons", **bearer(token)).status_code == 200
+
+
+def test_a_client_can_be_kept_to_one_unit(vestfold, tonsberg, telemark):
+    apiclient(
+        "create", "tbg", "--county", "39", "--unit", "u-tbg", "--scope", "registry:read",
+        "--purpose", "Skolens elevsystem",
+    )  # fmt: skip
+    client = ApiClient.objects.get(name="tbg")
+    assert (client.user.role, client.user.unit) == ("unit_coordinator", tonsberg)
+    assert json.loads(apiclient("list", "--json")[0])["unit"] == "u-tbg"
+    with pytest.raises(CommandError, match="u-none"):
+        apiclient(
+            "create", "x", "--county", "39", "--unit", "u-none", "--scope", "registry:read",
+            "--purpose", "p",
+        )  # fmt: skip

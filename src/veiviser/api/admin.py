@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from veiviser.api import services
 from veiviser.api.models import SCOPES, ApiClient
 from veiviser.audit.admin_mixins import AuditedModelAdmin
+from veiviser.organisation.models import Unit
 from veiviser.problems import ValidationFailed
 
 
@@ -17,15 +18,36 @@ class ApiClientAddForm(forms.ModelForm):
         choices=list(SCOPES.items()),
         widget=forms.CheckboxSelectMultiple,
     )
+    unit = forms.ModelChoiceField(
+        label=_("unit"),
+        queryset=Unit.objects.all(),
+        required=False,
+        help_text=_("Keep the client to one unit of the county (empty: the whole county)."),
+    )
 
     class Meta:
         model = ApiClient
         fields = ["name", "purpose", "county", "scopes", "rate_limit"]
 
+    def clean(self):
+        data = super().clean()
+        unit, county = data.get("unit"), data.get("county")
+        if unit is not None and county is not None and unit.county_id != county.pk:
+            self.add_error("unit", _("the unit belongs to another county"))
+        return data
+
 
 @admin.register(ApiClient)
 class ApiClientAdmin(AuditedModelAdmin):
-    list_display = ["name", "county", "scopes", "token_hint", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "county",
+        "unit",
+        "scopes",
+        "token_hint",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = ["county", "revoked_at"]
     search_fields = ["name", "purpose"]
     actions = ["revoke"]
@@ -37,7 +59,7 @@ class ApiClientAdmin(AuditedModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["name", "purpose", "county", "scopes", "rate_limit"]
+            return ["name", "purpose", "county", "unit", "scopes", "rate_limit"]
         return [
             "name",
             "purpose",
@@ -65,6 +87,10 @@ class ApiClientAdmin(AuditedModelAdmin):
             "revoked_at",
         ]
 
+    @admin.display(description=_("unit"))
+    def unit(self, obj):
+        return obj.user.unit or "–"
+
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the audit trail refers to the client's user
 
@@ -80,6 +106,7 @@ class ApiClientAdmin(AuditedModelAdmin):
                 scopes=list(data["scopes"]),
                 purpose=data["purpose"],
                 rate_limit=data["rate_limit"],
+                unit=data.get("unit"),
             )
         except ValidationFailed as exc:  # the form checked the shape; a race is left
             messages.error(request, str(exc))

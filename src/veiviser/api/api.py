@@ -664,7 +664,7 @@ def statistics_read(
             raise Http404
         unit_id = chosen.pk
     elif policy.scope(user, policy.STATISTICS) != policy.COUNTY:
-        raise ApiError(422, _("choose your unit"), field="unit")
+        unit_id = user.unit_id  # a unit's client: its own unit, as on the statistics page
     if known_at is not None and known_at.tzinfo is None:
         raise ApiError(422, _("an instant with a UTC offset"), field="known_at")
     if not 1900 <= school_year <= 2200:

@@ -1,7 +1,8 @@
 """API clients (other systems that use `/api/v1/`), their tokens and stored idempotent replies.
 
 A client is bound to one county and acts through its own service user (`user`): a staff user
-with the role *office* in that county, which cannot log in (no usable password). So the one
+with the role *office* in that county (or *unit coordinator* of one unit, for a client kept to
+a unit), which cannot log in (no usable password). So the one
 access policy (`veiviser.policy`) decides what a client may see and change exactly as for a
 person, and the audit trail names the client's user as the actor. The client's `scopes` narrow
 that further per endpoint (docs/api.md). The token itself is never stored: only its SHA-256.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from veiviser.api.models import SCOPES, TOKEN_PREFIX, ApiClient
 from veiviser.audit import services as audit
-from veiviser.organisation.models import County, Role, User
+from veiviser.organisation.models import County, Role, Unit, User
 from veiviser.problems import Problem, require_none
 
 WINDOW = timedelta(minutes=1)
@@ -40,11 +40,15 @@ def apiclient_create(
     scopes: list[str],
     purpose: str,
     rate_limit: int = 120,
+    unit: Unit | None = None,
 ) -> tuple[ApiClient, str]:
-    """Create an API client bound to `county` with its service user (role office, no usable
-    password) and return it with its token. The token is shown this once and stored only as
-    its SHA-256."""
+    """Create an API client bound to `county` with its service user and return it with its
+    token. The service user has no usable password and the role office (the whole county) or,
+    with `unit`, unit coordinator of that unit (the policy then keeps the client to the unit).
+    The token is shown this once and stored only as its SHA-256."""
     problems = []
+    if unit is not None and unit.county_id != county.pk:
+        problems.append(Problem("unit", _("the unit belongs to another county")))
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         problems.append(
@@ -66,8 +70,9 @@ def apiclient_create(
     with transaction.atomic():
         user = User(
             username=service_username(name),
-            role=Role.OFFICE,
+            role=Role.OFFICE if unit is None else Role.UNIT_COORDINATOR,
             county=county,
+            unit=unit,
             first_name="API",
             last_name=name,
             is_staff=False,

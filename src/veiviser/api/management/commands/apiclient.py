@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from veiviser.api import services
 from veiviser.api.models import SCOPES, ApiClient
-from veiviser.organisation.models import County
+from veiviser.organisation.models import County, Unit
 from veiviser.problems import ValidationFailed
 
 
@@ -35,6 +35,11 @@ class Command(BaseCommand):
             help="why the system reads youths' records (the reason in the audit trail)",
         )
         create.add_argument(
+            "--unit",
+            help="keep the client to this unit (its key): the policy of a unit coordinator "
+            "instead of the whole county",
+        )
+        create.add_argument(
             "--rate-limit", type=int, default=120, help="requests per minute (default 120)"
         )
         listing = sub.add_parser("list", help="list the clients")
@@ -52,6 +57,14 @@ class Command(BaseCommand):
             raise CommandError(
                 _("no county %(county)s in this database") % {"county": repr(options["county"])}
             )
+        unit = None
+        if options.get("unit"):
+            unit = Unit.objects.filter(county=county, key=options["unit"]).first()
+            if unit is None:
+                raise CommandError(
+                    _("no unit %(unit)s in county %(county)s")
+                    % {"unit": repr(options["unit"]), "county": county.number}
+                )
         try:
             client, token = services.apiclient_create(
                 actor=None,
@@ -60,6 +73,7 @@ class Command(BaseCommand):
                 scopes=options["scope"],
                 purpose=options["purpose"],
                 rate_limit=options["rate_limit"],
+                unit=unit,
             )
         except ValidationFailed as exc:
             raise CommandError(str(exc)) from None
@@ -70,13 +84,16 @@ class Command(BaseCommand):
         self.stdout.write(token)
 
     def _list(self, options):
-        clients = ApiClient.objects.select_related("county").order_by("county__number", "name")
+        clients = ApiClient.objects.select_related("county", "user__unit").order_by(
+            "county__number", "name"
+        )
         if options.get("county"):
             clients = clients.filter(county__number=options["county"])
         for client in clients:
             row = {
                 "name": client.name,
                 "county": client.county.number,
+                "unit": client.user.unit.key if client.user.unit_id else None,
                 "scopes": client.scopes,
                 "token_hint": client.token_hint,
                 "rate_limit": client.rate_limit,
