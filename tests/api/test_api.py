@@ -379,3 +379,25 @@ def test_a_unit_client_sees_only_its_unit(client, world, make_client, make_perso
     stats = get(client, "/statistics", token, school_year=2024, date="2024-10-01").json()
     assert stats["counting_dates"][0]["table1"]["total"] == 1
     assert get(client, "/statistics", token, school_year=2024, unit="u-tbg").status_code == 404
+
+
+def test_a_list_page_costs_a_fixed_number_of_queries(
+    client, world, make_client, make_person, tonsberg, django_assert_max_num_queries
+):
+    from veiviser.registry import services as registry
+
+    for day in range(1, 21):
+        person = make_person(birth_date=date(2006, 6, day), given=f"Ung{day}")
+        registry.registration_create(
+            actor=None,
+            person=person,
+            school_year=2024,
+            registered_on=date(2024, 9, day),
+            reason="other",
+            unit=tonsberg,
+        )
+    _, token = make_client(world["vestfold"])
+    with django_assert_max_num_queries(10):
+        assert get(client, "/registrations", token).json()["count"] == 21
+    with django_assert_max_num_queries(10):
+        assert get(client, "/persons", token).json()["count"] == 21

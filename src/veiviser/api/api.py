@@ -304,6 +304,14 @@ def _idempotent_create(request, make, status: int = 201):
     return Status(status, body)
 
 
+def _record_on(request, registration_id: str, scope: str, write):
+    """A create on a registration: the scope, then the policy's CHANGE, then `write(actor,
+    registration)` (a service call returning the reply's body), once per Idempotency-Key."""
+    need(request, scope)
+    registration = _registration(request, registration_id, policy.CHANGE)
+    return _idempotent_create(request, lambda: write(request.auth.user, registration))
+
+
 # ---------------------------------------------------------------------------------------------
 # Output
 
@@ -518,7 +526,7 @@ def registration_detail(request, registration_id: str):
     return registration_out(_with_reading(Registration.objects).get(pk=registration.pk))
 
 
-def _facts(request, registration_id: str, model, what: str, limit: int, offset: int):
+def _facts(request, registration_id: str, model, limit: int, offset: int):
     need(request, scopes.REGISTRY_READ)
     registration = _registration(request, registration_id)
     queryset = model.objects.filter(registration=registration).order_by(
@@ -536,7 +544,7 @@ def _facts(request, registration_id: str, model, what: str, limit: int, offset: 
 )
 def status_list(request, registration_id: str, limit: int = 50, offset: int = 0):
     """Every status fact, corrections included (the newer recorded_at wins for its valid_from)."""
-    return _facts(request, registration_id, StatusFact, "statuses", limit, offset)
+    return _facts(request, registration_id, StatusFact, limit, offset)
 
 
 @registrations.post(
@@ -547,19 +555,19 @@ def status_list(request, registration_id: str, limit: int = 50, offset: int = 0)
 def status_create(request, registration_id: str, payload: StatusFactIn):
     """The youth's OT status from valid_from on (registry.status.recorded). A correction is a
     new fact with the same valid_from."""
-    need(request, scopes.REGISTRY_WRITE)
-    registration = _registration(request, registration_id, policy.CHANGE)
-
-    def make():
-        fact = registry.status_record(
-            actor=request.auth.user,
-            registration=registration,
-            code=payload.code,
-            valid_from=payload.valid_from,
-        )
-        return fact_out(fact)
-
-    return _idempotent_create(request, make)
+    return _record_on(
+        request,
+        registration_id,
+        scopes.REGISTRY_WRITE,
+        lambda actor, registration: fact_out(
+            registry.status_record(
+                actor=actor,
+                registration=registration,
+                code=payload.code,
+                valid_from=payload.valid_from,
+            )
+        ),
+    )
 
 
 @registrations.get(
@@ -568,7 +576,7 @@ def status_create(request, registration_id: str, payload: StatusFactIn):
     summary="List a registration's reason facts",
 )
 def reason_list(request, registration_id: str, limit: int = 50, offset: int = 0):
-    return _facts(request, registration_id, ReasonFact, "reasons", limit, offset)
+    return _facts(request, registration_id, ReasonFact, limit, offset)
 
 
 @registrations.post(
@@ -578,19 +586,19 @@ def reason_list(request, registration_id: str, limit: int = 50, offset: int = 0)
 )
 def reason_create(request, registration_id: str, payload: ReasonFactIn):
     """The registration's reason group from valid_from on (registry.reason.recorded)."""
-    need(request, scopes.REGISTRY_WRITE)
-    registration = _registration(request, registration_id, policy.CHANGE)
-
-    def make():
-        fact = registry.reason_record(
-            actor=request.auth.user,
-            registration=registration,
-            reason=payload.reason,
-            valid_from=payload.valid_from,
-        )
-        return fact_out(fact)
-
-    return _idempotent_create(request, make)
+    return _record_on(
+        request,
+        registration_id,
+        scopes.REGISTRY_WRITE,
+        lambda actor, registration: fact_out(
+            registry.reason_record(
+                actor=actor,
+                registration=registration,
+                reason=payload.reason,
+                valid_from=payload.valid_from,
+            )
+        ),
+    )
 
 
 @registrations.get(
@@ -614,21 +622,21 @@ def contact_list(request, registration_id: str, limit: int = 50, offset: int = 0
 )
 def contact_create(request, registration_id: str, payload: ContactIn):
     """A contact attempt or conversation (casework.contact.recorded)."""
-    need(request, scopes.CONTACTS_WRITE)
-    registration = _registration(request, registration_id, policy.CHANGE)
-
-    def make():
-        contact = casework.contact_record(
-            actor=request.auth.user,
-            registration=registration,
-            at=payload.at,
-            channel=payload.channel,
-            outcome=payload.outcome,
-            note=payload.note,
-        )
-        return contact_out(contact)
-
-    return _idempotent_create(request, make)
+    return _record_on(
+        request,
+        registration_id,
+        scopes.CONTACTS_WRITE,
+        lambda actor, registration: contact_out(
+            casework.contact_record(
+                actor=actor,
+                registration=registration,
+                at=payload.at,
+                channel=payload.channel,
+                outcome=payload.outcome,
+                note=payload.note,
+            )
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
