@@ -401,3 +401,37 @@ def test_a_list_page_costs_a_fixed_number_of_queries(
         assert get(client, "/registrations", token).json()["count"] == 21
     with django_assert_max_num_queries(10):
         assert get(client, "/persons", token).json()["count"] == 21
+
+
+def test_nul_characters_are_refused_before_the_database_sees_them(client, world, make_client):
+    _, token = make_client(world["vestfold"])
+    assert get(client, "/registrations", token, unit="a\x00b").status_code == 422
+    response = post(
+        client,
+        "/persons",
+        token,
+        {"birth_date": "2006-01-01", "given_name": "O\u0000la", "family_name": "N"},
+    )
+    assert response.status_code == 422
+    assert not Person.objects.filter(family_name="N").exists()
+
+
+def test_numbers_out_of_range_are_422(client, world, make_client):
+    _, token = make_client(world["vestfold"])
+    for params in ({"school_year": 10**20}, {"offset": -1}, {"limit": 201}):
+        response = get(client, "/registrations", token, **params)
+        assert response.status_code == 422, params
+        assert response.json()["errors"][0]["field"] == next(iter(params))
+
+
+def test_a_contact_needs_an_instant_with_its_offset(client, world, make_client):
+    _, token = make_client(world["vestfold"])
+    for at in ("2024-09-12T10:00:00", "9999-12-31T23:59:00-14:00"):
+        response = post(
+            client,
+            f"/registrations/{world['own'].key}/contacts",
+            token,
+            {"at": at, "channel": "phone", "outcome": "reached"},
+        )
+        assert response.status_code == 422, at
+        assert response.json()["errors"][0]["field"] == "at"

@@ -62,7 +62,15 @@ from veiviser.statistics.suppression import suppress_document
 from veiviser.statistics.tables import DateOutsideSchoolYear, statistics_document
 
 MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000_000
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+# Query parameters with their bounds in the OpenAPI document (module-level: ruff B008).
+LIMIT = Query(50, ge=1, le=MAX_LIMIT, description="items per page")
+OFFSET = Query(0, ge=0, le=MAX_OFFSET, description="items to skip")
+SCHOOL_YEAR_FILTER = Query(None, ge=2000, le=2100, description="start year: 2024 = 2024/25")
+SCHOOL_YEAR = Query(..., ge=2000, le=2100, description="start year: 2024 = 2024/25")
+KEY_FILTER = Query(None, max_length=64)
 
 
 class ApiError(Exception):
@@ -70,6 +78,14 @@ class ApiError(Exception):
         self.status, self.reason, self.field = status, reason, field
         self.headers = headers or {}
         super().__init__(reason)
+
+
+def _has_nul(request) -> bool:
+    return (
+        "\x00" in request.path
+        or "%00" in request.META.get("QUERY_STRING", "")
+        or (b"\x00" in request.body or b"\\u0000" in request.body)
+    )
 
 
 class ClientToken(HttpBearer):
@@ -80,6 +96,9 @@ class ClientToken(HttpBearer):
         client = getattr(request, "api_client", None)
         if client is None:
             return None
+        if _has_nul(request):
+            # PostgreSQL cannot store or compare text with NUL; no field needs one.
+            raise ApiError(422, _("NUL characters are not allowed"))
         retry_after = apiclient_count_request(client)
         if retry_after is not None:
             raise ApiError(
@@ -388,11 +407,11 @@ persons = Router(tags=["persons"])
 @persons.get("", response={200: PersonPage, **ERRORS}, summary="List persons")
 def person_list(
     request,
-    school_year: int | None = None,
-    unit: str | None = None,
-    fnr: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    school_year: int | None = SCHOOL_YEAR_FILTER,
+    unit: str | None = KEY_FILTER,
+    fnr: str | None = KEY_FILTER,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ):
     """The youths the client may see: those with a registration the policy allows, filtered by
     the registration's school year and unit (its id) and by identity number."""
@@ -447,13 +466,13 @@ registrations = Router(tags=["registrations"])
 @registrations.get("", response={200: RegistrationPage, **ERRORS}, summary="List registrations")
 def registration_list(
     request,
-    school_year: int | None = None,
-    unit: str | None = None,
-    person: str | None = None,
-    status: str | None = None,
-    reason: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    school_year: int | None = SCHOOL_YEAR_FILTER,
+    unit: str | None = KEY_FILTER,
+    person: str | None = KEY_FILTER,
+    status: str | None = KEY_FILTER,
+    reason: str | None = KEY_FILTER,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ):
     """The registrations the client may see, with the status and reason in force today;
     filtered by school year, unit (id), person (id), status code and reason group today."""
@@ -542,7 +561,7 @@ def _facts(request, registration_id: str, model, limit: int, offset: int):
     response={200: StatusFactPage, **ERRORS},
     summary="List a registration's status facts",
 )
-def status_list(request, registration_id: str, limit: int = 50, offset: int = 0):
+def status_list(request, registration_id: str, limit: int = LIMIT, offset: int = OFFSET):
     """Every status fact, corrections included (the newer recorded_at wins for its valid_from)."""
     return _facts(request, registration_id, StatusFact, limit, offset)
 
@@ -575,7 +594,7 @@ def status_create(request, registration_id: str, payload: StatusFactIn):
     response={200: ReasonFactPage, **ERRORS},
     summary="List a registration's reason facts",
 )
-def reason_list(request, registration_id: str, limit: int = 50, offset: int = 0):
+def reason_list(request, registration_id: str, limit: int = LIMIT, offset: int = OFFSET):
     return _facts(request, registration_id, ReasonFact, limit, offset)
 
 
@@ -606,7 +625,7 @@ def reason_create(request, registration_id: str, payload: ReasonFactIn):
     response={200: ContactPage, **ERRORS},
     summary="List a registration's contacts",
 )
-def contact_list(request, registration_id: str, limit: int = 50, offset: int = 0):
+def contact_list(request, registration_id: str, limit: int = LIMIT, offset: int = OFFSET):
     need(request, scopes.CONTACTS_READ)
     registration = _registration(request, registration_id)
     queryset = Contact.objects.filter(registration=registration).select_related("registration")
@@ -652,11 +671,11 @@ KNOWN_AT_PARAMETER = Query(
 @statistics.get("", response={200: StatisticsOut, **ERRORS}, summary="Table 1 and Table 2")
 def statistics_read(
     request,
-    school_year: int,
+    school_year: int = SCHOOL_YEAR,
     date: date | None = DATE_PARAMETER,
     known_at: datetime | None = KNOWN_AT_PARAMETER,
     suppress: bool = False,
-    unit: str | None = None,
+    unit: str | None = KEY_FILTER,
 ):
     """Exactly the JSON of `veiviser stats --format json` (EXCHANGE.md §3), computed by the
     same function; with `unit` (its id), that unit's numbers."""
@@ -673,7 +692,7 @@ def statistics_read(
         unit_id = chosen.pk
     elif policy.scope(user, policy.STATISTICS) != policy.COUNTY:
         unit_id = user.unit_id  # a unit's client: its own unit, as on the statistics page
-    if known_at is not None and known_at.tzinfo is None:
+    if known_at is not None and (known_at.tzinfo is None or not 1900 <= known_at.year <= 2100):
         raise ApiError(422, _("an instant with a UTC offset"), field="known_at")
     if not 1900 <= school_year <= 2200:
         raise ApiError(422, _("not a school year"), field="school_year")

@@ -5,12 +5,22 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from veiviser.casework.models import Channel, Outcome
 from veiviser.people.models import ContactChannel
 from veiviser.registry.models import Source
 
 ReasonGroup = Literal["not_applied", "declined", "dropped_out", "other"]
+
+
+def checked_instant(value: datetime) -> datetime:
+    """An instant must say its UTC offset (a wall-clock time is ambiguous) and be of our era."""
+    if value.tzinfo is None:
+        raise ValueError("give the UTC offset, e.g. 2024-09-12T10:00:00+02:00")
+    if not 1900 <= value.year <= 2100:
+        raise ValueError("not an instant between 1900 and 2100")
+    return value
 
 
 class Error(Schema):
@@ -107,6 +117,11 @@ class ContactIn(Schema):
     channel: Literal[tuple(Channel.values)]  # type: ignore[valid-type]
     outcome: Literal[tuple(Outcome.values)]  # type: ignore[valid-type]
     note: str = Field("", max_length=10_000)
+
+    @field_validator("at")
+    @classmethod
+    def _an_instant(cls, value: datetime) -> datetime:
+        return checked_instant(value)
 
 
 class ContactOut(Schema):
