@@ -137,3 +137,32 @@ def test_a_client_can_be_kept_to_one_unit(vestfold, tonsberg, telemark):
             "create", "x", "--county", "39", "--unit", "u-none", "--scope", "registry:read",
             "--purpose", "p",
         )  # fmt: skip
+
+
+def test_a_unit_clients_service_user_is_nobodys_advisor(vestfold, tonsberg, make_person):
+    from datetime import date
+
+    from veiviser.api import services as api_services
+    from veiviser.problems import ValidationFailed
+    from veiviser.registry import services as registry
+    from veiviser.web.forms import advisors_of
+
+    client, _ = api_services.apiclient_create(
+        actor=None,
+        name="tbg-skole",
+        county=vestfold,
+        scopes=["registry:read"],
+        purpose="Skolens elevsystem",
+        unit=tonsberg,
+    )
+    assert client.user not in advisors_of(vestfold.pk, tonsberg.pk)
+    registration = registry.registration_create(
+        actor=None,
+        person=make_person(),
+        school_year=2024,
+        registered_on=date(2024, 9, 2),
+        reason="other",
+        unit=tonsberg,
+    )
+    with pytest.raises(ValidationFailed):
+        registry.registration_assign(actor=None, registration=registration, advisor=client.user)
