@@ -435,3 +435,24 @@ def test_a_contact_needs_an_instant_with_its_offset(client, world, make_client):
         )
         assert response.status_code == 422, at
         assert response.json()["errors"][0]["field"] == "at"
+
+
+def test_the_same_body_in_another_key_order_is_the_same_request(client, world, make_client):
+    _, token = make_client(world["vestfold"])
+    path = f"/api/v1/registrations/{world['own'].key}/reasons"
+    first = client.post(
+        path,
+        '{"reason": "other", "valid_from": "2024-12-01"}',
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="r-1",
+        **bearer(token),
+    )
+    again = client.post(
+        path,
+        '{ "valid_from":"2024-12-01",  "reason":"other" }',
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="r-1",
+        **bearer(token),
+    )
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()

@@ -277,9 +277,10 @@ def _person(request, key: str) -> Person:
 
 
 def _request_hash(request) -> str:
-    return hashlib.sha256(
-        request.method.encode() + b" " + request.path.encode() + b"\n" + request.body
-    ).hexdigest()
+    """The method, path and JSON body (key order and spacing aside: the same body is the same
+    request). The body has already parsed as JSON when a create gets here."""
+    body = json.dumps(json.loads(request.body or b"null"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 
 def _idempotent_create(request, make, status: int = 201):
