@@ -125,6 +125,8 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if hasattr(request, "api_client"):
+            return None  # an API client authenticates with its token (veiviser.api), not here
         user = request.user
         if (
             user.is_authenticated

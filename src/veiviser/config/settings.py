@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "veiviser.reports",
     "veiviser.public",
     "veiviser.measures",
+    "veiviser.api",
+    "ninja",  # the API docs page serves django-ninja's bundled Swagger UI (no CDN)
     "veiviser.web",
     "veiviser.tenancy",
 ]
@@ -149,6 +151,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "veiviser.accounts.two_factor.TwoFactorMiddleware",
+    "veiviser.api.middleware.ApiClientMiddleware",
     "veiviser.tenancy.middleware.TenantWallMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from veiviser.api.api import api
 from veiviser.web.auth import auth_urlpatterns
 
 admin.site.site_header = "Veiviser"
@@ -14,4 +15,5 @@ urlpatterns = [
     path("kontakt/", include("veiviser.public.urls")),
     path("min-side/", include("veiviser.public.minside_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
 ]

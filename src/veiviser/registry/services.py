@@ -185,6 +185,7 @@ def registration_assign(*, actor, registration: Registration, advisor) -> bool:
         advisor.county_id != registration.county_id
         or advisor.role not in ("advisor", "project_worker", "unit_coordinator")
         or not advisor.is_active
+        or hasattr(advisor, "api_client")  # an API client's service user has no caseload
     ):
         require_none([Problem("advisor", _("not an active advisor in the registration's county"))])
     if registration.advisor_id == (advisor.pk if advisor else None):

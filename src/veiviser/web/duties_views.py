@@ -45,9 +45,9 @@ class DutiesForm(forms.Form):
         self.fields["kind"].choices = [("", _("All")), *KIND_LABELS.items()]
         kind = policy.scope(user, policy.VIEW)
         units = Unit.objects.filter(county_id=user.county_id)
-        staff = User.objects.filter(county_id=user.county_id, is_active=True).filter(
-            role__in=[Role.ADVISOR, Role.UNIT_COORDINATOR, Role.PROJECT_WORKER]
-        )
+        staff = User.objects.filter(
+            county_id=user.county_id, is_active=True, api_client__isnull=True
+        ).filter(role__in=[Role.ADVISOR, Role.UNIT_COORDINATOR, Role.PROJECT_WORKER])
         if kind == policy.COUNTY:
             self.fields["unit"].queryset = units
             self.fields["advisor"].queryset = staff.order_by("first_name", "last_name")

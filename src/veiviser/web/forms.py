@@ -115,6 +115,7 @@ def advisors_of(county_id: int, unit_id: int | None = None):
         county_id=county_id,
         is_active=True,
         role__in=[Role.ADVISOR, Role.UNIT_COORDINATOR, Role.PROJECT_WORKER],
+        api_client__isnull=True,  # an API client's service user is nobody's advisor
     ).order_by("first_name", "last_name")
     return qs.filter(unit_id=unit_id) if unit_id else qs
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from veiviser.api.demo import demo_clients
 from veiviser.casework import services as casework
 from veiviser.casework.models import Channel, Outcome
 from veiviser.demo import generator
@@ -105,6 +106,7 @@ class Command(BaseCommand):
                 measures = measures_demo.build(
                     county, seed=seed, school_years=generator.SCHOOL_YEARS
                 )
+                api_clients = demo_clients(county)
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -159,6 +161,11 @@ class Command(BaseCommand):
                     "%(fnr)s (needs VEIVISER_YOUTH_TEST_LOGIN=1)."
                 )
                 % {"fnr": minside_fnr}
+            )
+        for client, token in api_clients:
+            self.stdout.write(
+                _("API client %(name)s (every scope; docs/api.md), token shown only now: %(token)s")
+                % {"name": client.name, "token": token}
             )
 
     def existing_data(self) -> str:
