@@ -50,6 +50,7 @@ PAGES = {
             "web:statistics-csv",
             "web:statistics-xlsx",
             "web:statistics-youths",
+            "web:statistics-exams",
         )
     },
 }
@@ -91,6 +92,7 @@ OBJECT_URLS = {
     "web:partner-add": ("post", "registration", CHANGE),
     "web:consent-record": ("post", "registration", CHANGE),
     "web:plan-save": ("post", "registration", CHANGE),
+    "web:exam-register": ("post", "registration", CHANGE),
     "web:carry-over": ("post", "registration", CHANGE),
     "web:letter-create": ("post", "registration", CHANGE),
     "web:letter-block": ("post", "person", CHANGE),
@@ -117,6 +119,7 @@ ELSEWHERE = {
     "web:letter-download": "tests/letters/test_authorization.py (those who may view the registration)",
     "web:letter-batch": "tests/letters/test_batch_views.py (batches in the user's unit or county)",
     "web:letter-batch-status": "tests/letters/test_batch_views.py (as web:letter-batch)",
+    "web:exam-result": "tests/exams/test_views.py (those who may change the registration)",
 }
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "veiviser.letters",
+    "veiviser.exams",
     "veiviser.web",
     "veiviser.tenancy",
 ]

@@ -45,6 +45,7 @@ from veiviser.statistics.tables import (
     registrations_at,
     statistics_document,
 )
+from veiviser.web import programmes_views
 from veiviser.web.forms import DateInput, DateTimeInput
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -300,6 +301,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
             "csv_url": f"{reverse('web:statistics-csv')}?{selection.query()}",
             "xlsx_url": f"{reverse('web:statistics-xlsx')}?{selection.query()}",
             "threshold": selection.county.suppression_threshold,
+            "programmes": programmes_views.programmes_statistics(selection),
         }
     )
     return render(request, "web/statistics.html", context)

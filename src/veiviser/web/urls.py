@@ -4,6 +4,7 @@ from veiviser.web import (
     audit_views,
     duties_views,
     letters_views,
+    programmes_views,
     reconcile_views,
     statistics_views,
     views,
@@ -55,5 +56,17 @@ urlpatterns = [
     ),
     path("statistikk/avstemming/", reconcile_views.reconcile_view, name="reconcile"),
     path("plikter/", duties_views.duties_view, name="duties"),
+    # Subject training and exams, preventive work, projects (web/programmes_views.py).
+    path(
+        "tilmelding/<int:pk>/eksamen/",
+        programmes_views.exam_register_view,
+        name="exam-register",
+    ),
+    path("eksamen/<int:pk>/resultat/", programmes_views.exam_result_view, name="exam-result"),
+    path(
+        "statistikk/eksamener/",
+        programmes_views.statistics_exams_view,
+        name="statistics-exams",
+    ),
     path("revisjon/", audit_views.audit_view, name="audit"),
 ]

@@ -352,6 +352,9 @@ def _youth_context(request, person: Person) -> dict:
     from veiviser.web.letters_views import letters_context
 
     letters_context(user, person, context)
+    from veiviser.web.programmes_views import programmes_context
+
+    programmes_context(user, person, context)
     return context
 
 

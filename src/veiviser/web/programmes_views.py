@@ -1,0 +1,249 @@
+"""Subject training and exams, preventive work and projects in the staff web app: their
+sections on the youth page (`programmes_context`), the actions behind them, their section of
+the statistics page (`programmes_statistics`) and its drill-down lists.
+
+Every view asks the access policy: writes need CHANGE on the youth's registration (the
+services check again), the statistics need STATISTICS, and a drill-down list shows only the
+youths the user may VIEW, saying so when that is fewer than the number it opens.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from veiviser import policy
+from veiviser.audit import services as audit
+from veiviser.exams import selectors as exam_selectors
+from veiviser.exams import services as exams
+from veiviser.exams.models import ExamEntry, Result
+from veiviser.problems import ValidationFailed
+from veiviser.web import views
+from veiviser.web.forms import DateInput, add_problems
+
+PAGE_SIZE = 50
+
+
+# --- forms (shape only; the rules are in the services) -------------------------------------
+
+
+class ExamEntryForm(forms.Form):
+    subject = forms.ModelChoiceField(
+        label=gettext_lazy("Subject"), queryset=exam_selectors.active_subjects()
+    )
+    exam_date = forms.DateField(label=gettext_lazy("Exam date"), widget=DateInput())
+    training = forms.CharField(
+        label=gettext_lazy("Training given"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy(
+            "E.g. subject training at the OT unit twice a week, or self-study with help."
+        ),
+    )
+    training_hours = forms.IntegerField(
+        label=gettext_lazy("Hours of training"), required=False, min_value=0, max_value=2000
+    )
+
+
+class ExamResultForm(forms.Form):
+    result = forms.ChoiceField(label=gettext_lazy("Result"), choices=Result.choices)
+    grade = forms.TypedChoiceField(
+        label=gettext_lazy("Grade"),
+        choices=[("", gettext_lazy("No grade"))] + [(g, str(g)) for g in range(1, 7)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=gettext_lazy("1 is not passed, 2–6 passed; none for passed / not passed."),
+    )
+
+
+# --- the youth page -------------------------------------------------------------------------
+
+
+def programmes_context(user, person, context: dict) -> None:
+    """Add the sections of this module to the youth page's context (`views._youth_context`):
+    for each registration its exam entries, with the forms where the user may change it."""
+    registrations = [e["registration"] for e in context["entries"]]
+    by_registration: dict[int, list] = {}
+    for entry in exam_selectors.entries_of(registrations):
+        by_registration.setdefault(entry.registration_id, []).append(entry)
+    for item in context["entries"]:
+        registration = item["registration"]
+        can_change = item.get("can_change", False)
+        entries = by_registration.get(registration.pk, [])
+        item["exam_entries"] = [
+            {
+                "entry": e,
+                "result_form": ExamResultForm(
+                    prefix=f"er{e.pk}", initial={"result": e.result, "grade": e.grade}
+                )
+                if can_change
+                else None,
+            }
+            for e in entries
+        ]
+        item["exam_form"] = ExamEntryForm(prefix=f"e{registration.pk}") if can_change else None
+
+
+def _replace_form(context: dict, form) -> None:
+    for item in context["entries"]:
+        if item.get("exam_form") is not None and item["exam_form"].prefix == form.prefix:
+            item["exam_form"] = form
+        for row in item.get("exam_entries", []):
+            if row["result_form"] is not None and row["result_form"].prefix == form.prefix:
+                row["result_form"] = form
+
+
+def _action(request, registration, form, act, done_message):
+    """As `views._action`, for this module's forms: on invalid input or refused rules the
+    youth page is shown again with the errors at the form."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationFailed as failed:
+            add_problems(form, failed)
+        else:
+            messages.success(request, done_message)
+            return views._back(registration)
+    if views._needs_reason(request, registration.person):
+        return views._back(registration)
+    context = views._youth_context(request, registration.person)
+    _replace_form(context, form)
+    context["open_form"] = form.prefix
+    return render(request, "web/youth.html", context, status=400)
+
+
+@login_required
+@require_POST
+def exam_register_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = views._registration_for_change(request, pk)
+    form = ExamEntryForm(request.POST, prefix=f"e{registration.pk}")
+
+    def act(data):
+        exams.exam_entry_register(actor=request.user, registration=registration, **data)
+
+    return _action(request, registration, form, act, _("The exam entry was saved."))
+
+
+@login_required
+@require_POST
+def exam_result_view(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(
+        ExamEntry.objects.select_related("registration__person", "subject"), pk=pk
+    )
+    policy.require(request.user, policy.CHANGE, entry.registration)
+    form = ExamResultForm(request.POST, prefix=f"er{entry.pk}")
+
+    def act(data):
+        exams.exam_result_record(actor=request.user, entry=entry, **data)
+
+    return _action(request, entry.registration, form, act, _("The exam result was saved."))
+
+
+# --- the statistics page --------------------------------------------------------------------
+
+
+def _scope(selection) -> dict:
+    return {
+        "county_id": selection.county.pk,
+        "school_year": selection.school_year,
+        "unit_id": selection.unit.pk if selection.unit else None,
+    }
+
+
+def _link(selection, name: str, **extra) -> str:
+    return f"{reverse(name)}?{selection.query(**extra)}"
+
+
+def programmes_statistics(selection) -> dict:
+    """The numbers of this module for the statistics page's selection, each with the link to
+    the list behind it."""
+    counts = exam_selectors.exam_counts(**_scope(selection))
+
+    def linked(row: dict, subject: str = "") -> dict:
+        return {
+            **row,
+            "links": {
+                cell: _link(selection, "web:statistics-exams", cell=cell, subject=subject or None)
+                for cell in (*exam_selectors.CELLS, exam_selectors.YOUTHS)
+            },
+        }
+
+    return {
+        "exams": {
+            "subjects": [linked(r, r["subject__code"]) for r in counts["subjects"]],
+            "total": linked(counts["total"]),
+        },
+    }
+
+
+EXAM_CELL_LABELS = {
+    "exams": gettext_lazy("Exams taken"),
+    "passed": gettext_lazy("Exams passed"),
+    "not_passed": gettext_lazy("Exams not passed"),
+    "withdrawn": gettext_lazy("Withdrew from the exam"),
+    "pending": gettext_lazy("Registered, no result yet"),
+    "youths": gettext_lazy("Youths who took at least one exam"),
+}
+
+
+class ExamDrilldownForm(forms.Form):
+    cell = forms.ChoiceField(choices=[(c, c) for c in EXAM_CELL_LABELS])
+    subject = forms.CharField(required=False, max_length=20)
+
+
+@login_required
+def statistics_exams_view(request: HttpRequest) -> HttpResponse:
+    """The exam entries (or youths) behind one number of the exams section."""
+    from veiviser.web import statistics_views
+
+    _form, selection = statistics_views._selection(request)
+    drill = ExamDrilldownForm(request.GET)
+    if selection is None or not drill.is_valid():
+        return render(request, "web/programmes/drilldown.html", {"selection": None}, status=400)
+    cell = drill.cleaned_data["cell"]
+    subject = drill.cleaned_data["subject"]
+    behind = exam_selectors.exam_cell(**_scope(selection), cell=cell, subject=subject)
+    total = behind.count()
+    if cell == exam_selectors.YOUTHS:
+        visible = behind.filter(policy.registrations_q(request.user, policy.VIEW))
+        listing = visible.select_related("person", "unit").order_by(
+            "person__family_name", "person__given_name", "pk"
+        )
+    else:
+        visible = exam_selectors.visible_entries(request.user, behind)
+        listing = visible.select_related("registration__person", "registration__unit", "subject")
+        listing = listing.order_by(
+            "registration__person__family_name", "registration__person__given_name", "exam_date"
+        )
+    page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.log(
+        request.user,
+        "statistics.drilldown.viewed",
+        county=selection.county.number,
+        data={**statistics_views._audit_data(selection), "cell": f"exams.{cell}", "count": total},
+    )
+    label = EXAM_CELL_LABELS[cell]
+    if subject:
+        label = f"{label}: {subject}"
+    return render(
+        request,
+        "web/programmes/drilldown.html",
+        {
+            "selection": selection,
+            "describe": statistics_views._describe(selection),
+            "label": label,
+            "kind": "youths" if cell == exam_selectors.YOUTHS else "exams",
+            "total": total,
+            "visible_count": page.paginator.count,
+            "narrower": page.paginator.count != total,
+            "page_obj": page,
+            "back_url": _link(selection, "web:statistics"),
+        },
+    )
