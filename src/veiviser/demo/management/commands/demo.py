@@ -89,6 +89,7 @@ class Command(BaseCommand):
                 users = self.create_staff(county)
                 self.assign_caseloads(county)
                 contacts = self.record_contacts(county)
+                programmes = self.record_programmes(county, seed)
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -121,6 +122,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Contacts recorded in the latest school year: %(count)s.") % {"count": contacts}
         )
+        self.stdout.write(_("Exam entries: %(exams)s.") % programmes)
         self.stdout.write(
             _("Staff users (password for all: %(password)s):")
             % {"password": generator.DEMO_PASSWORD}
@@ -174,6 +176,12 @@ class Command(BaseCommand):
                 registry.registration_assign(
                     actor=None, registration=registration, advisor=advisors[n % len(advisors)]
                 )
+
+    def record_programmes(self, county: County, seed: int) -> dict:
+        """Exams, preventive work and a project cohort, each from its own app's demo."""
+        from veiviser.exams import demo as exams_demo
+
+        return {"exams": exams_demo.build(county, seed=seed)}
 
     def record_contacts(self, county: County) -> int:
         """The contacts behind the status histories of the latest school year: the conversation
