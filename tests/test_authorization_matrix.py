@@ -51,6 +51,7 @@ PAGES = {
             "web:statistics-xlsx",
             "web:statistics-youths",
             "web:statistics-exams",
+            "web:statistics-prevention",
         )
     },
 }
@@ -93,6 +94,7 @@ OBJECT_URLS = {
     "web:consent-record": ("post", "registration", CHANGE),
     "web:plan-save": ("post", "registration", CHANGE),
     "web:exam-register": ("post", "registration", CHANGE),
+    "web:prevention-open": ("post", "registration", CHANGE),
     "web:carry-over": ("post", "registration", CHANGE),
     "web:letter-create": ("post", "registration", CHANGE),
     "web:letter-block": ("post", "person", CHANGE),
@@ -120,6 +122,8 @@ ELSEWHERE = {
     "web:letter-batch": "tests/letters/test_batch_views.py (batches in the user's unit or county)",
     "web:letter-batch-status": "tests/letters/test_batch_views.py (as web:letter-batch)",
     "web:exam-result": "tests/exams/test_views.py (those who may change the registration)",
+    "web:prevention-meeting": "tests/prevention/test_views.py (those who may change it)",
+    "web:prevention-outcome": "tests/prevention/test_views.py (those who may change it)",
 }
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "veiviser.letters",
     "veiviser.exams",
+    "veiviser.prevention",
     "veiviser.web",
     "veiviser.tenancy",
 ]

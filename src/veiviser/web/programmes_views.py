@@ -20,9 +20,13 @@ from django.views.decorators.http import require_POST
 
 from veiviser import policy
 from veiviser.audit import services as audit
+from veiviser.casework.models import PartnerKind
 from veiviser.exams import selectors as exam_selectors
 from veiviser.exams import services as exams
 from veiviser.exams.models import ExamEntry, Result
+from veiviser.prevention import selectors as prevention_selectors
+from veiviser.prevention import services as prevention
+from veiviser.prevention.models import DropoutReason, PreventiveCase, PupilKind, YearOutcome
 from veiviser.problems import ValidationFailed
 from veiviser.web import views
 from veiviser.web.forms import DateInput, add_problems
@@ -63,6 +67,53 @@ class ExamResultForm(forms.Form):
     )
 
 
+class PreventiveCaseForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Pupil or apprentice"), choices=PupilKind.choices)
+    school = forms.CharField(label=gettext_lazy("School or training company"), max_length=200)
+    started_on = forms.DateField(label=gettext_lazy("Started on"), widget=DateInput())
+    concern = forms.CharField(
+        label=gettext_lazy("Concern"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Why the school or OT is concerned. No health or child-welfare details here."
+        ),
+    )
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=DateInput())
+    partners = forms.MultipleChoiceField(
+        label=gettext_lazy("Partners present"),
+        choices=PartnerKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    participants = forms.CharField(
+        label=gettext_lazy("Participants"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy(
+            "E.g. the pupil, a guardian, the contact teacher, the school counsellor."
+        ),
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome at the end of the school year"), choices=YearOutcome.choices
+    )
+    outcome_on = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
+    dropout_reason = forms.ChoiceField(
+        label=gettext_lazy("Reason for dropping out"),
+        choices=[("", "–"), *DropoutReason.choices],
+        required=False,
+    )
+
+
 # --- the youth page -------------------------------------------------------------------------
 
 
@@ -73,6 +124,7 @@ def programmes_context(user, person, context: dict) -> None:
     by_registration: dict[int, list] = {}
     for entry in exam_selectors.entries_of(registrations):
         by_registration.setdefault(entry.registration_id, []).append(entry)
+    cases = {c.registration_id: c for c in prevention_selectors.cases_of(registrations)}
     for item in context["entries"]:
         registration = item["registration"]
         can_change = item.get("can_change", False)
@@ -89,12 +141,41 @@ def programmes_context(user, person, context: dict) -> None:
             for e in entries
         ]
         item["exam_form"] = ExamEntryForm(prefix=f"e{registration.pk}") if can_change else None
+        case = cases.get(registration.pk)
+        item["preventive"] = case
+        item["preventive_status_differs"] = (
+            case is not None and not case.outcome and item.get("status") != case.expected_status
+        )
+        item["preventive_form"] = (
+            PreventiveCaseForm(prefix=f"f{registration.pk}")
+            if can_change and case is None
+            else None
+        )
+        item["meeting_form"] = (
+            MeetingForm(prefix=f"m{case.pk}") if can_change and case is not None else None
+        )
+        item["outcome_form"] = (
+            OutcomeForm(
+                prefix=f"u{case.pk}",
+                initial={
+                    "outcome": case.outcome,
+                    "outcome_on": case.outcome_on,
+                    "dropout_reason": case.dropout_reason,
+                },
+            )
+            if can_change and case is not None
+            else None
+        )
+
+
+FORM_KEYS = ("exam_form", "preventive_form", "meeting_form", "outcome_form")
 
 
 def _replace_form(context: dict, form) -> None:
     for item in context["entries"]:
-        if item.get("exam_form") is not None and item["exam_form"].prefix == form.prefix:
-            item["exam_form"] = form
+        for key in FORM_KEYS:
+            if item.get(key) is not None and item[key].prefix == form.prefix:
+                item[key] = form
         for row in item.get("exam_entries", []):
             if row["result_form"] is not None and row["result_form"].prefix == form.prefix:
                 row["result_form"] = form
@@ -146,6 +227,48 @@ def exam_result_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(request, entry.registration, form, act, _("The exam result was saved."))
 
 
+@login_required
+@require_POST
+def prevention_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = views._registration_for_change(request, pk)
+    form = PreventiveCaseForm(request.POST, prefix=f"f{registration.pk}")
+
+    def act(data):
+        prevention.preventive_case_open(actor=request.user, registration=registration, **data)
+
+    return _action(request, registration, form, act, _("The preventive work was recorded."))
+
+
+def _case_for_change(request, pk: int) -> PreventiveCase:
+    case = get_object_or_404(PreventiveCase.objects.select_related("registration__person"), pk=pk)
+    policy.require(request.user, policy.CHANGE, case.registration)
+    return case
+
+
+@login_required
+@require_POST
+def prevention_meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = MeetingForm(request.POST, prefix=f"m{case.pk}")
+
+    def act(data):
+        prevention.meeting_record(actor=request.user, case=case, **data)
+
+    return _action(request, case.registration, form, act, _("The meeting was recorded."))
+
+
+@login_required
+@require_POST
+def prevention_outcome_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = OutcomeForm(request.POST, prefix=f"u{case.pk}")
+
+    def act(data):
+        prevention.preventive_outcome_record(actor=request.user, case=case, **data)
+
+    return _action(request, case.registration, form, act, _("The outcome was recorded."))
+
+
 # --- the statistics page --------------------------------------------------------------------
 
 
@@ -175,7 +298,24 @@ def programmes_statistics(selection) -> dict:
             },
         }
 
+    prevention_counts = prevention_selectors.prevention_counts(**_scope(selection))
+    prevention_link = {
+        cell: _link(selection, "web:statistics-prevention", cell=cell)
+        for cell in (*prevention_selectors.CELLS, prevention_selectors.MEETINGS)
+    }
     return {
+        "prevention": {
+            "counts": prevention_counts,
+            "links": prevention_link,
+            "kinds": [
+                (label, prevention_counts[f"kind.{key}"], prevention_link[f"kind.{key}"])
+                for key, label in PupilKind.choices
+            ],
+            "reasons": [
+                (label, prevention_counts[f"reason.{key}"], prevention_link[f"reason.{key}"])
+                for key, label in DropoutReason.choices
+            ],
+        },
         "exams": {
             "subjects": [linked(r, r["subject__code"]) for r in counts["subjects"]],
             "total": linked(counts["total"]),
@@ -246,4 +386,80 @@ def statistics_exams_view(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "back_url": _link(selection, "web:statistics"),
         },
+    )
+
+
+def prevention_cell_labels() -> dict:
+    labels = {
+        "cases": _("Pupils and apprentices worked with preventively"),
+        "with_meeting": _("Of them, with at least one clarification meeting"),
+        "meetings": _("Clarification meetings held"),
+        "completed": _("Completed the school year"),
+        "dropped_out": _("Dropped out"),
+        "open": _("No outcome recorded yet"),
+    }
+    for key, label in PupilKind.choices:
+        labels[f"kind.{key}"] = str(label)
+    for key, label in DropoutReason.choices:
+        labels[f"reason.{key}"] = _("Dropped out: %(reason)s") % {"reason": label}
+    return labels
+
+
+class PreventionDrilldownForm(forms.Form):
+    cell = forms.ChoiceField(
+        choices=[(c, c) for c in (*prevention_selectors.CELLS, prevention_selectors.MEETINGS)]
+    )
+
+
+def _drilldown(request, selection, *, cell_name, behind, label, kind, visible):
+    from veiviser.web import statistics_views
+
+    total = behind.count()
+    page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.log(
+        request.user,
+        "statistics.drilldown.viewed",
+        county=selection.county.number,
+        data={**statistics_views._audit_data(selection), "cell": cell_name, "count": total},
+    )
+    return render(
+        request,
+        "web/programmes/drilldown.html",
+        {
+            "selection": selection,
+            "describe": statistics_views._describe(selection),
+            "label": label,
+            "kind": kind,
+            "total": total,
+            "visible_count": page.paginator.count,
+            "narrower": page.paginator.count != total,
+            "page_obj": page,
+            "back_url": _link(selection, "web:statistics"),
+        },
+    )
+
+
+@login_required
+def statistics_prevention_view(request: HttpRequest) -> HttpResponse:
+    """The preventive cases (or meetings) behind one number of the preventive-work section."""
+    from veiviser.web import statistics_views
+
+    _form, selection = statistics_views._selection(request)
+    drill = PreventionDrilldownForm(request.GET)
+    if selection is None or not drill.is_valid():
+        return render(request, "web/programmes/drilldown.html", {"selection": None}, status=400)
+    cell = drill.cleaned_data["cell"]
+    behind = prevention_selectors.prevention_cell(**_scope(selection), cell=cell)
+    visible = behind.filter(policy.registrations_q(request.user, policy.VIEW, "registration__"))
+    visible = visible.select_related("registration__person", "registration__unit").order_by(
+        "registration__person__family_name", "registration__person__given_name", "pk"
+    )
+    return _drilldown(
+        request,
+        selection,
+        cell_name=f"prevention.{cell}",
+        behind=behind,
+        label=prevention_cell_labels()[cell],
+        kind="meetings" if cell == prevention_selectors.MEETINGS else "cases",
+        visible=visible,
     )

@@ -64,6 +64,26 @@ urlpatterns = [
     ),
     path("eksamen/<int:pk>/resultat/", programmes_views.exam_result_view, name="exam-result"),
     path(
+        "tilmelding/<int:pk>/forebygging/",
+        programmes_views.prevention_open_view,
+        name="prevention-open",
+    ),
+    path(
+        "forebygging/<int:pk>/mote/",
+        programmes_views.prevention_meeting_view,
+        name="prevention-meeting",
+    ),
+    path(
+        "forebygging/<int:pk>/utfall/",
+        programmes_views.prevention_outcome_view,
+        name="prevention-outcome",
+    ),
+    path(
+        "statistikk/forebygging/",
+        programmes_views.statistics_prevention_view,
+        name="statistics-prevention",
+    ),
+    path(
         "statistikk/eksamener/",
         programmes_views.statistics_exams_view,
         name="statistics-exams",

@@ -122,7 +122,9 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Contacts recorded in the latest school year: %(count)s.") % {"count": contacts}
         )
-        self.stdout.write(_("Exam entries: %(exams)s.") % programmes)
+        self.stdout.write(
+            _("Exam entries: %(exams)s. Preventive cases: %(prevention)s.") % programmes
+        )
         self.stdout.write(
             _("Staff users (password for all: %(password)s):")
             % {"password": generator.DEMO_PASSWORD}
@@ -180,8 +182,12 @@ class Command(BaseCommand):
     def record_programmes(self, county: County, seed: int) -> dict:
         """Exams, preventive work and a project cohort, each from its own app's demo."""
         from veiviser.exams import demo as exams_demo
+        from veiviser.prevention import demo as prevention_demo
 
-        return {"exams": exams_demo.build(county, seed=seed)}
+        return {
+            "exams": exams_demo.build(county, seed=seed),
+            "prevention": prevention_demo.build(county, seed=seed),
+        }
 
     def record_contacts(self, county: County) -> int:
         """The contacts behind the status histories of the latest school year: the conversation
