@@ -41,6 +41,8 @@ PAGES = {
     # Information-letter batches: CHANGE at unit or county scope (coordinator, office).
     "web:letter-batches": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
+    # Projects: the list of the projects the user may see (policy.projects_q); no youths.
+    "web:projects": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{
@@ -52,6 +54,7 @@ PAGES = {
             "web:statistics-youths",
             "web:statistics-exams",
             "web:statistics-prevention",
+            "web:statistics-projects",
         )
     },
 }
@@ -95,6 +98,7 @@ OBJECT_URLS = {
     "web:plan-save": ("post", "registration", CHANGE),
     "web:exam-register": ("post", "registration", CHANGE),
     "web:prevention-open": ("post", "registration", CHANGE),
+    "web:project-join": ("post", "registration", CHANGE),
     "web:carry-over": ("post", "registration", CHANGE),
     "web:letter-create": ("post", "registration", CHANGE),
     "web:letter-block": ("post", "person", CHANGE),
@@ -124,6 +128,8 @@ ELSEWHERE = {
     "web:exam-result": "tests/exams/test_views.py (those who may change the registration)",
     "web:prevention-meeting": "tests/prevention/test_views.py (those who may change it)",
     "web:prevention-outcome": "tests/prevention/test_views.py (those who may change it)",
+    "web:project": "tests/projects/test_views.py (those who may see the project)",
+    "web:project-outcome": "tests/projects/test_views.py (those who may manage the project)",
 }
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "veiviser.letters",
     "veiviser.exams",
     "veiviser.prevention",
+    "veiviser.projects",
     "veiviser.web",
     "veiviser.tenancy",
 ]

@@ -10,9 +10,11 @@ youths the user may VIEW, saying so when that is fewer than the number it opens.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,13 +23,18 @@ from django.views.decorators.http import require_POST
 from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.casework.models import PartnerKind
+from veiviser.codes.selectors import school_year_label
 from veiviser.exams import selectors as exam_selectors
 from veiviser.exams import services as exams
 from veiviser.exams.models import ExamEntry, Result
+from veiviser.organisation.models import Role, Unit, User
 from veiviser.prevention import selectors as prevention_selectors
 from veiviser.prevention import services as prevention
 from veiviser.prevention.models import DropoutReason, PreventiveCase, PupilKind, YearOutcome
 from veiviser.problems import ValidationFailed
+from veiviser.projects import selectors as project_selectors
+from veiviser.projects import services as projects
+from veiviser.projects.models import Participant, Project, ProjectOutcome
 from veiviser.web import views
 from veiviser.web.forms import DateInput, add_problems
 
@@ -114,6 +121,68 @@ class OutcomeForm(forms.Form):
     )
 
 
+class JoinProjectForm(forms.Form):
+    project = forms.ModelChoiceField(label=gettext_lazy("Project"), queryset=Project.objects.none())
+    joined_on = forms.DateField(label=gettext_lazy("Joined on"), widget=DateInput())
+
+    def __init__(self, *args, projects, **kw):
+        super().__init__(*args, **kw)
+        self.fields["project"].queryset = Project.objects.filter(pk__in=[p.pk for p in projects])
+
+
+class ParticipantOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome at the end of the project year"),
+        choices=ProjectOutcome.choices,
+    )
+    outcome_on = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("County-wide"),
+    )
+    starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DateInput())
+    ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DateInput(), required=False)
+    partners = forms.CharField(
+        label=gettext_lazy("Partners"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy(
+            "E.g. NAV, the lower secondary schools, PPT, the competence centre."
+        ),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Aim"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    workers = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Project workers"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, **kw):
+        super().__init__(*args, **kw)
+        units = Unit.objects.filter(county_id=user.county_id).order_by("name")
+        if user.role != Role.OFFICE:
+            units = units.filter(pk=user.unit_id)
+            self.fields["unit"].required = True
+            self.fields["unit"].empty_label = None
+        self.fields["unit"].queryset = units
+        self.fields["workers"].queryset = User.objects.filter(
+            county_id=user.county_id, role=Role.PROJECT_WORKER, is_active=True
+        ).order_by("last_name", "username")
+
+
+def may_start_projects(user) -> bool:
+    return user.role == Role.OFFICE or (user.role == Role.UNIT_COORDINATOR and user.unit_id)
+
+
 # --- the youth page -------------------------------------------------------------------------
 
 
@@ -125,6 +194,10 @@ def programmes_context(user, person, context: dict) -> None:
     for entry in exam_selectors.entries_of(registrations):
         by_registration.setdefault(entry.registration_id, []).append(entry)
     cases = {c.registration_id: c for c in prevention_selectors.cases_of(registrations)}
+    participations: dict[int, list] = {}
+    for p in Participant.objects.filter(registration__in=registrations).select_related("project"):
+        participations.setdefault(p.registration_id, []).append(p)
+    manageable = None
     for item in context["entries"]:
         registration = item["registration"]
         can_change = item.get("can_change", False)
@@ -151,6 +224,14 @@ def programmes_context(user, person, context: dict) -> None:
             if can_change and case is None
             else None
         )
+        item["participations"] = participations.get(registration.pk, [])
+        if can_change and manageable is None:
+            manageable = project_selectors.manageable_projects(user)
+        item["join_form"] = (
+            JoinProjectForm(prefix=f"j{registration.pk}", projects=manageable)
+            if can_change and manageable
+            else None
+        )
         item["meeting_form"] = (
             MeetingForm(prefix=f"m{case.pk}") if can_change and case is not None else None
         )
@@ -168,7 +249,7 @@ def programmes_context(user, person, context: dict) -> None:
         )
 
 
-FORM_KEYS = ("exam_form", "preventive_form", "meeting_form", "outcome_form")
+FORM_KEYS = ("exam_form", "preventive_form", "meeting_form", "outcome_form", "join_form")
 
 
 def _replace_form(context: dict, form) -> None:
@@ -269,6 +350,156 @@ def prevention_outcome_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(request, case.registration, form, act, _("The outcome was recorded."))
 
 
+@login_required
+@require_POST
+def project_join_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = views._registration_for_change(request, pk)
+    form = JoinProjectForm(
+        request.POST,
+        prefix=f"j{registration.pk}",
+        projects=project_selectors.manageable_projects(request.user),
+    )
+
+    def act(data):
+        projects.participant_add(
+            actor=request.user,
+            project=data["project"],
+            registration=registration,
+            joined_on=data["joined_on"],
+        )
+
+    return _action(request, registration, form, act, _("The youth was added to the project."))
+
+
+# --- projects: the list and one project's page -------------------------------------------
+
+
+@login_required
+def projects_view(request: HttpRequest) -> HttpResponse:
+    """The projects the user may see; the office and unit coordinators start new ones here."""
+    user = request.user
+    if user.role == Role.ADMINISTRATOR or not user.county_id:
+        raise PermissionDenied
+    form = None
+    if may_start_projects(user):
+        form = ProjectForm(request.POST if request.method == "POST" else None, user=user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                project = projects.project_create(
+                    actor=user, county=user.county, **form.cleaned_data
+                )
+            except ValidationFailed as failed:
+                add_problems(form, failed)
+            else:
+                messages.success(request, _("The project was created."))
+                return redirect("web:project", pk=project.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    rows = project_selectors.projects_for(user).annotate(
+        participant_count=Count("participants", distinct=True)
+    )
+    return render(
+        request,
+        "web/programmes/projects.html",
+        {"projects": rows, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def project_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One project: its period, partners and workers, and a school year's cohort with each
+    participant's outcome at the end of the project year (those the user may see)."""
+    user = request.user
+    project = get_object_or_404(project_selectors.projects_for(user), pk=pk)
+    years = sorted(
+        set(
+            Participant.objects.filter(project=project)
+            .values_list("registration__school_year", flat=True)
+            .distinct()
+        ),
+        reverse=True,
+    )
+    try:
+        year = int(request.GET.get("school_year") or (years[0] if years else 0))
+    except ValueError:
+        year = years[0] if years else 0
+    cohort = project_selectors.cohort_of(project, year)
+    total = cohort.count()
+    visible = (
+        project_selectors.visible_participants(user, cohort)
+        .select_related("registration__person", "registration__unit")
+        .order_by("registration__person__family_name", "registration__person__given_name", "pk")
+    )
+    manage = policy.can_manage_project(user, project)
+    rows = [
+        {
+            "participant": p,
+            "form": ParticipantOutcomeForm(
+                prefix=f"o{p.pk}", initial={"outcome": p.outcome, "outcome_on": p.outcome_on}
+            )
+            if manage
+            else None,
+        }
+        for p in visible
+    ]
+    counts = project_selectors.cohort_counts(county_id=project.county_id, school_year=year)
+    row = next((r for r in counts["projects"] if r["project_id"] == project.pk), None)
+    audit.log(
+        user,
+        "projects.project.viewed",
+        project,
+        data={"school_year": year, "listed": len(rows)},
+    )
+    return render(
+        request,
+        "web/programmes/project.html",
+        {
+            "project": project,
+            "years": [(y, school_year_label(y)) for y in years],
+            "year": year,
+            "year_label": school_year_label(year) if year else "",
+            "rows": rows,
+            "total": total,
+            "hidden": total - len(rows),
+            "outcomes": [
+                (label, row[key] if row else 0, row["shares"][key] if row else None)
+                for key, label in ProjectOutcome.choices
+            ]
+            + [(_("No outcome recorded yet"), row["none"] if row else 0, None)],
+            "manage": manage,
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_outcome_view(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_object_or_404(
+        Participant.objects.select_related("project", "registration"), pk=pk
+    )
+    if not policy.can_manage_project(request.user, participant.project):
+        raise PermissionDenied
+    form = ParticipantOutcomeForm(request.POST, prefix=f"o{participant.pk}")
+    back = (
+        f"{reverse('web:project', args=[participant.project_id])}"
+        f"?school_year={participant.registration.school_year}"
+    )
+    if form.is_valid():
+        try:
+            projects.participant_outcome_record(
+                actor=request.user, participant=participant, **form.cleaned_data
+            )
+        except ValidationFailed as failed:
+            for problem in failed.problems:
+                messages.error(request, problem.reason)
+        else:
+            messages.success(request, _("The outcome was recorded."))
+    else:
+        messages.error(request, _("Choose an outcome and a date."))
+    return redirect(back)
+
+
 # --- the statistics page --------------------------------------------------------------------
 
 
@@ -303,7 +534,35 @@ def programmes_statistics(selection) -> dict:
         cell: _link(selection, "web:statistics-prevention", cell=cell)
         for cell in (*prevention_selectors.CELLS, prevention_selectors.MEETINGS)
     }
+    cohorts = project_selectors.cohort_counts(**_scope(selection))
+
+    def cohort_row(row: dict, project_id=None) -> dict:
+        return {
+            **row,
+            "cells": [
+                (
+                    row[o],
+                    row["shares"][o],
+                    _link(
+                        selection,
+                        "web:statistics-projects",
+                        outcome=o,
+                        project=project_id,
+                    ),
+                )
+                for o in project_selectors.OUTCOMES
+            ],
+            "link": _link(
+                selection, "web:statistics-projects", outcome="participants", project=project_id
+            ),
+        }
+
     return {
+        "projects": {
+            "outcomes": [*ProjectOutcome.labels, _("No outcome recorded yet")],
+            "rows": [cohort_row(r, r["project_id"]) for r in cohorts["projects"]],
+            "total": cohort_row(cohorts["total"]),
+        },
         "prevention": {
             "counts": prevention_counts,
             "links": prevention_link,
@@ -461,5 +720,42 @@ def statistics_prevention_view(request: HttpRequest) -> HttpResponse:
         behind=behind,
         label=prevention_cell_labels()[cell],
         kind="meetings" if cell == prevention_selectors.MEETINGS else "cases",
+        visible=visible,
+    )
+
+
+class ProjectDrilldownForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[(o, o) for o in ("participants", *project_selectors.OUTCOMES)]
+    )
+    project = forms.IntegerField(required=False)
+
+
+@login_required
+def statistics_projects_view(request: HttpRequest) -> HttpResponse:
+    """The participants behind one number of the projects section."""
+    from veiviser.web import statistics_views
+
+    _form, selection = statistics_views._selection(request)
+    drill = ProjectDrilldownForm(request.GET)
+    if selection is None or not drill.is_valid():
+        return render(request, "web/programmes/drilldown.html", {"selection": None}, status=400)
+    outcome = drill.cleaned_data["outcome"]
+    behind = project_selectors.cohort_cell(
+        **_scope(selection), outcome=outcome, project_id=drill.cleaned_data["project"]
+    )
+    visible = project_selectors.visible_participants(request.user, behind)
+    visible = visible.select_related(
+        "registration__person", "registration__unit", "project"
+    ).order_by("registration__person__family_name", "registration__person__given_name", "pk")
+    labels = {"participants": _("Participants"), "none": _("No outcome recorded yet")}
+    labels.update({k: str(v) for k, v in ProjectOutcome.choices})
+    return _drilldown(
+        request,
+        selection,
+        cell_name=f"projects.{outcome}",
+        behind=behind,
+        label=_("Projects: %(outcome)s") % {"outcome": labels[outcome]},
+        kind="participants",
         visible=visible,
     )

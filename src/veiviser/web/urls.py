@@ -83,6 +83,19 @@ urlpatterns = [
         programmes_views.statistics_prevention_view,
         name="statistics-prevention",
     ),
+    path("tilmelding/<int:pk>/prosjekt/", programmes_views.project_join_view, name="project-join"),
+    path("prosjekter/", programmes_views.projects_view, name="projects"),
+    path("prosjekter/<int:pk>/", programmes_views.project_view, name="project"),
+    path(
+        "prosjektdeltaker/<int:pk>/utfall/",
+        programmes_views.project_outcome_view,
+        name="project-outcome",
+    ),
+    path(
+        "statistikk/prosjekter/",
+        programmes_views.statistics_projects_view,
+        name="statistics-projects",
+    ),
     path(
         "statistikk/eksamener/",
         programmes_views.statistics_exams_view,
