@@ -123,7 +123,11 @@ class Command(BaseCommand):
             _("Contacts recorded in the latest school year: %(count)s.") % {"count": contacts}
         )
         self.stdout.write(
-            _("Exam entries: %(exams)s. Preventive cases: %(prevention)s.") % programmes
+            _(
+                "Exam entries: %(exams)s. Preventive cases: %(prevention)s. "
+                "Project participants: %(projects)s."
+            )
+            % programmes
         )
         self.stdout.write(
             _("Staff users (password for all: %(password)s):")
@@ -183,10 +187,12 @@ class Command(BaseCommand):
         """Exams, preventive work and a project cohort, each from its own app's demo."""
         from veiviser.exams import demo as exams_demo
         from veiviser.prevention import demo as prevention_demo
+        from veiviser.projects import demo as projects_demo
 
         return {
             "exams": exams_demo.build(county, seed=seed),
             "prevention": prevention_demo.build(county, seed=seed),
+            "projects": projects_demo.build(county, seed=seed),
         }
 
     def record_contacts(self, county: County) -> int:
