@@ -77,3 +77,47 @@ def test_advisor_records_an_exam_and_its_result_and_the_leader_counts_it(
     page.wait_for_url("**/statistikk/eksamener/**")
     assert page.get_by_role("link", name="Eksempel, Emma").is_visible()
     assert_accessible(page)
+
+
+def test_project_worker_records_an_outcome_on_the_project_page(page, vestfold, tonsberg, youth):
+    from veiviser.projects import services as projects
+    from veiviser.projects.models import Participant
+
+    worker = organisation.staff_user_create(
+        actor=None,
+        username="pia",
+        password=PASSWORD,
+        role=Role.PROJECT_WORKER,
+        county=vestfold,
+        first_name="Pia",
+        last_name="Prosjekt",
+    )
+    project = projects.project_create(
+        actor=None,
+        county=vestfold,
+        unit=tonsberg,
+        name="Overgangsprosjektet",
+        starts_on=date(2024, 8, 1),
+        workers=[worker],
+    )
+    participant = projects.participant_add(
+        actor=None, project=project, registration=youth, joined_on=date(2024, 9, 1)
+    )
+    login(page, "pia", PASSWORD)
+    page.goto("/prosjekter/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Overgangsprosjektet").click()
+    page.wait_for_url(f"**/prosjekter/{project.pk}/**")
+    assert_accessible(page)
+    page.locator("summary", has_text="Registrer status for Emma").click()
+    form = page.locator(f"form[action$='/prosjektdeltaker/{participant.pk}/utfall/']")
+    form.get_by_label("Status ved slutten av prosjektåret").select_option("school")
+    form.get_by_label("Dato").fill("2025-06-20")
+    form.get_by_role("button", name="Lagre utfall").click()
+    assert page.get_by_text("Utfallet er registrert.").is_visible()
+    assert Participant.objects.get(pk=participant.pk).outcome == "school"
+    # The participant's page opens directly, with the preventive-work and project sections.
+    page.get_by_role("link", name="Eksempel, Emma").click()
+    page.wait_for_url("**/ungdom/**")
+    assert page.get_by_role("heading", name="Forebyggende arbeid").is_visible()
+    assert_accessible(page)
