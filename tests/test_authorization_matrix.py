@@ -43,6 +43,9 @@ PAGES = {
     "web:audit": {**dict.fromkeys(ROLES, "no"), "leader": "ok"},
     # Projects: the list of the projects the user may see (policy.projects_q); no youths.
     "web:projects": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
+    # Exams and preventive work: lists of what the user may VIEW (none for the administrator).
+    "web:exams": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
+    "web:prevention": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     **{

@@ -67,6 +67,13 @@ def test_advisor_records_an_exam_and_its_result_and_the_leader_counts_it(
     assert (entry.result, entry.grade) == (Result.PASSED, 4)
     assert_accessible(page)
 
+    page.get_by_role("link", name="Eksamener").click()
+    page.wait_for_url("**/eksamener/**")
+    assert page.get_by_role("link", name="Eksempel, Emma").is_visible()
+    assert_accessible(page)
+    page.goto("/forebygging/?school_year=2024")
+    assert_accessible(page)
+
     page.get_by_role("button", name="Logg ut").click()
     login(page, "lise", PASSWORD)
     page.goto("/statistikk/?school_year=2024")

@@ -132,3 +132,23 @@ def test_the_exam_list_shows_only_what_the_user_may_see(client, vestfold, horten
 def test_a_bad_drilldown_link_is_refused(client, leader):
     client.force_login(leader)
     assert client.get(reverse("web:statistics-exams"), {"cell": "bogus"}).status_code == 400
+
+
+def test_the_exam_list_shows_the_entries_of_the_youths_the_user_may_see(
+    client, advisor, register, norsk, horten
+):
+    mine = register()
+    theirs = register(unit=horten, owner=None)
+    for registration in (mine, theirs):
+        services.exam_entry_register(
+            actor=None, registration=registration, subject=norsk, exam_date=date(2024, 5, 30)
+        )
+    services.exam_result_record(
+        actor=None, entry=mine.exam_entries.get(), result=Result.PASSED, grade=3
+    )
+    client.force_login(advisor)
+    page = client.get(reverse("web:exams"), {"school_year": 2023})
+    assert [e.registration for e in page.context["page_obj"]] == [mine]
+    passed = client.get(reverse("web:exams"), {"school_year": 2023, "show": "not_passed"})
+    assert passed.context["page_obj"].paginator.count == 0
+    assert client.get(reverse("web:exams"), {"show": "bogus"}).status_code == 400

@@ -99,3 +99,18 @@ def test_statistics_show_prevention_and_the_list_behind_a_number(client, vestfol
     assert "Forebyggende arbeid" in page
     listed = client.get(reverse("web:statistics-prevention"), {"school_year": 2023, "cell": "open"})
     assert listed.context["total"] == 2 == len(listed.context["page_obj"].object_list)
+
+
+def test_the_prevention_list_shows_the_cases_the_user_may_see(client, advisor, register, horten):
+    for kw in ({}, {"unit": horten, "owner": None}):
+        services.preventive_case_open(
+            actor=None,
+            registration=register(**kw),
+            kind="pupil",
+            school="Skole",
+            started_on=date(2023, 9, 1),
+        )
+    client.force_login(advisor)
+    page = client.get(reverse("web:prevention"), {"school_year": 2023, "show": "open"})
+    assert page.status_code == 200
+    assert page.context["page_obj"].paginator.count == 1

@@ -759,3 +759,100 @@ def statistics_projects_view(request: HttpRequest) -> HttpResponse:
         kind="participants",
         visible=visible,
     )
+
+
+# --- list pages: the exams and the preventive work the user may see ----------------------
+
+
+class ListForm(forms.Form):
+    school_year = forms.TypedChoiceField(
+        label=gettext_lazy("School year"), coerce=int, required=False
+    )
+    show = forms.ChoiceField(label=gettext_lazy("Show"), required=False)
+
+    def __init__(self, *args, years, shows, **kw):
+        super().__init__(*args, **kw)
+        self.fields["school_year"].choices = [(y, school_year_label(y)) for y in years]
+        self.fields["show"].choices = shows
+
+
+def _list_page(request, *, title, intro, shows, listing):
+    """A list page of this module: the items of one school year the user may view, filtered
+    by one of `shows` (a key and its label); `listing(registrations, show)` gives the items."""
+    from veiviser.registry.models import Registration
+
+    user = request.user
+    if policy.scope(user, policy.VIEW) == policy.NOTHING:
+        raise PermissionDenied
+    years = views._years(user)
+    form = ListForm(request.GET or None, years=years, shows=shows)
+    data = form.cleaned_data if form.is_valid() else {}
+    year = data.get("school_year") or years[0]
+    show = data.get("show") or shows[0][0]
+    registrations = Registration.objects.filter(
+        policy.registrations_q(user, policy.VIEW), school_year=year
+    )
+    items, kind = listing(registrations, show)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    label = dict(shows)[show]
+    return render(
+        request,
+        "web/programmes/list.html",
+        {
+            "title": title,
+            "intro": intro,
+            "form": form,
+            "label": f"{title}: {label}",
+            "kind": kind,
+            "page_obj": page,
+        },
+        status=200 if form.is_valid() or not request.GET else 400,
+    )
+
+
+@login_required
+def exams_list_view(request: HttpRequest) -> HttpResponse:
+    """The exam entries of the youths the user may see, for one school year."""
+    shows = [(k, str(v)) for k, v in EXAM_CELL_LABELS.items() if k != exam_selectors.YOUTHS]
+    shows.insert(0, ("all", _("All exam entries")))
+
+    def listing(registrations, show):
+        entries = ExamEntry.objects.filter(registration__in=registrations)
+        if show != "all":
+            entries = entries.filter(exam_selectors.CELLS[show])
+        entries = entries.select_related(
+            "registration__person", "registration__unit", "subject"
+        ).order_by("exam_date", "registration__person__family_name", "pk")
+        return entries, "exams"
+
+    return _list_page(
+        request,
+        title=_("Exams"),
+        intro=_("Exam entries of the youths you have access to, oldest exam first."),
+        shows=shows,
+        listing=listing,
+    )
+
+
+@login_required
+def prevention_list_view(request: HttpRequest) -> HttpResponse:
+    """The preventive cases of the youths the user may see, for one school year."""
+    labels = prevention_cell_labels()
+    keys = ["cases", "open", "completed", "dropped_out", "with_meeting"]
+    shows = [(k, labels[k]) for k in keys]
+
+    def listing(registrations, show):
+        cases = PreventiveCase.objects.filter(registration__in=registrations)
+        cases = cases.filter(pk__in=cases.filter(prevention_selectors.CELLS[show]).values("pk"))
+        cases = cases.select_related("registration__person", "registration__unit").order_by(
+            "registration__person__family_name", "registration__person__given_name", "pk"
+        )
+        return cases, "cases"
+
+    return _list_page(
+        request,
+        title=_("Preventive work"),
+        intro=_("Pupils and apprentices you have access to whom OT works with preventively."),
+        shows=shows,
+        listing=listing,
+    )

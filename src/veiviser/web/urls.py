@@ -84,6 +84,8 @@ urlpatterns = [
         name="statistics-prevention",
     ),
     path("tilmelding/<int:pk>/prosjekt/", programmes_views.project_join_view, name="project-join"),
+    path("eksamener/", programmes_views.exams_list_view, name="exams"),
+    path("forebygging/", programmes_views.prevention_list_view, name="prevention"),
     path("prosjekter/", programmes_views.projects_view, name="projects"),
     path("prosjekter/<int:pk>/", programmes_views.project_view, name="project"),
     path(
