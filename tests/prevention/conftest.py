@@ -1,28 +1,3 @@
-from datetime import date
+"""The youth factory is shared with tests/exams."""
 
-import pytest
-
-from veiviser.registry import services as registry
-
-
-@pytest.fixture
-def register(tonsberg, advisor, make_person):
-    """A youth registered in Tønsberg for a school year, in the advisor's caseload."""
-    counter = iter(range(1, 500))
-
-    def make(school_year=2023, unit=tonsberg, owner=advisor, **kw):
-        n = next(counter)
-        person = make_person(birth_date=date(2005, 1 + n % 12, 1 + n % 28), given=f"Ung{n}")
-        registration = registry.registration_create(
-            actor=None,
-            person=person,
-            school_year=school_year,
-            registered_on=date(school_year, 8, 20),
-            reason="not_applied",
-            unit=unit,
-        )
-        if owner is not None:
-            registry.registration_assign(actor=None, registration=registration, advisor=owner)
-        return registration
-
-    return make
+from tests.exams.conftest import register  # noqa: F401

@@ -609,42 +609,27 @@ def statistics_exams_view(request: HttpRequest) -> HttpResponse:
     cell = drill.cleaned_data["cell"]
     subject = drill.cleaned_data["subject"]
     behind = exam_selectors.exam_cell(**_scope(selection), cell=cell, subject=subject)
-    total = behind.count()
     if cell == exam_selectors.YOUTHS:
         visible = behind.filter(policy.registrations_q(request.user, policy.VIEW))
-        listing = visible.select_related("person", "unit").order_by(
+        visible = visible.select_related("person", "unit").order_by(
             "person__family_name", "person__given_name", "pk"
         )
     else:
         visible = exam_selectors.visible_entries(request.user, behind)
-        listing = visible.select_related("registration__person", "registration__unit", "subject")
-        listing = listing.order_by(
+        visible = visible.select_related(
+            "registration__person", "registration__unit", "subject"
+        ).order_by(
             "registration__person__family_name", "registration__person__given_name", "exam_date"
         )
-    page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.log(
-        request.user,
-        "statistics.drilldown.viewed",
-        county=selection.county.number,
-        data={**statistics_views._audit_data(selection), "cell": f"exams.{cell}", "count": total},
-    )
     label = EXAM_CELL_LABELS[cell]
-    if subject:
-        label = f"{label}: {subject}"
-    return render(
+    return _drilldown(
         request,
-        "web/programmes/drilldown.html",
-        {
-            "selection": selection,
-            "describe": statistics_views._describe(selection),
-            "label": label,
-            "kind": "youths" if cell == exam_selectors.YOUTHS else "exams",
-            "total": total,
-            "visible_count": page.paginator.count,
-            "narrower": page.paginator.count != total,
-            "page_obj": page,
-            "back_url": _link(selection, "web:statistics"),
-        },
+        selection,
+        cell_name=f"exams.{cell}",
+        behind=behind,
+        label=f"{label}: {subject}" if subject else label,
+        kind="youths" if cell == exam_selectors.YOUTHS else "exams",
+        visible=visible,
     )
 
 
