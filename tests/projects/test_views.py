@@ -103,3 +103,29 @@ def test_statistics_show_the_cohort_and_the_list_behind_a_number(client, staff, 
         {"school_year": 2023, "outcome": "school", "project": project.pk},
     )
     assert listed.context["total"] == 2 == len(listed.context["page_obj"].object_list)
+
+
+def test_the_project_page_does_not_query_per_participant(
+    client, pia, project, register, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("web:project", args=[project.pk])).status_code == 200
+        return len(captured)
+
+    client.force_login(pia)
+    for _n in range(2):
+        services.participant_add(
+            actor=None, project=project, registration=register(), joined_on=date(2023, 9, 1)
+        )
+    few = queries()
+    for _n in range(6):
+        services.participant_add(
+            actor=None, project=project, registration=register(), joined_on=date(2023, 9, 1)
+        )
+    assert queries() == few
+    with django_assert_max_num_queries(25):
+        client.get(reverse("web:project", args=[project.pk]))
