@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from veiviser.exams.selectors import exam_counts
 from veiviser.organisation.models import County, User
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_county_has_exams_preventive_work_and_a_project_cohort():
     out = StringIO()
-    call_command("demo", "--seed", "7", stdout=out, stderr=StringIO())
+    with translation.override("en"):
+        call_command("demo", "--seed", "7", stdout=out, stderr=StringIO())
     county = County.objects.get(number="39")
     for year in (2022, 2023, 2024):
         exams = exam_counts(county_id=county.pk, school_year=year)["total"]
