@@ -51,6 +51,11 @@ PAGES = {
     "web:referrals": {**dict.fromkeys(ROLES, "no"), "coordinator": "ok", "office": "ok"},
     # The measure catalogue: everyone who follows up youths (VIEW scope); not the administrator.
     "web:measures": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
+    # Projects: the list of the projects the user may see (policy.projects_q); no youths.
+    "web:projects": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
+    # Exams and preventive work: lists of what the user may VIEW (none for the administrator).
+    "web:exams": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
+    "web:prevention": {**dict.fromkeys(ROLES, "ok"), "admin": "no"},
     # Reconciliation is county-wide: county scope of STATISTICS only (no unit coordinator).
     "web:reconcile": {**dict.fromkeys(ROLES, "no"), "leader": "ok", "office": "ok"},
     # The pre-submission check: STATISTICS scope (the coordinator's unit, or the county).
@@ -95,6 +100,9 @@ PAGES = {
             "web:statistics-xlsx",
             "web:statistics-youths",
             "web:statistics-measure-youths",
+            "web:statistics-exams",
+            "web:statistics-prevention",
+            "web:statistics-projects",
         )
     },
 }
@@ -136,6 +144,9 @@ OBJECT_URLS = {
     "web:partner-add": ("post", "registration", CHANGE),
     "web:consent-record": ("post", "registration", CHANGE),
     "web:plan-save": ("post", "registration", CHANGE),
+    "web:exam-register": ("post", "registration", CHANGE),
+    "web:prevention-open": ("post", "registration", CHANGE),
+    "web:project-join": ("post", "registration", CHANGE),
     "web:carry-over": ("post", "registration", CHANGE),
     "web:transfer-send": ("post", "registration", CHANGE),
     "web:letter-create": ("post", "registration", CHANGE),
@@ -189,6 +200,11 @@ ELSEWHERE = {
     "web:follow-up-record": "tests/measures/test_views.py (as web:enrolment-end)",
     "web:placement-end": "tests/measures/test_views.py (as web:enrolment-end)",
     "web:measure-edit": "tests/measures/test_views.py (policy `measures`: own unit or county)",
+    "web:exam-result": "tests/exams/test_views.py (those who may change the registration)",
+    "web:prevention-meeting": "tests/prevention/test_views.py (those who may change it)",
+    "web:prevention-outcome": "tests/prevention/test_views.py (those who may change it)",
+    "web:project": "tests/projects/test_views.py (those who may see the project)",
+    "web:project-outcome": "tests/projects/test_views.py (those who may manage the project)",
 }
 
 

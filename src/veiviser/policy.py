@@ -9,8 +9,17 @@ Tenant first (a user sees only their own county), then role, then unit or own ca
 | unit coordinator | own unit | own unit | own unit | own unit | own unit | own unit |
 | county leader | county | – | county | – | – | county |
 | office / statistics | county | county | county | county | – | county |
-| project worker | own caseload | own caseload | – | – | own caseload | – |
+| project worker | own caseload and their projects' participants | own caseload and their projects' participants | – | – | own caseload | – |
 | administrator | – (users and settings, not youths) | – | – | – | – | – |
+
+**Projects** (`projects`, `project_view` / `project_manage`). A project worker follows a cohort
+(seed 004): they see and change the registrations of the participants of the projects they are
+a worker of (and their own caseload), open those youths' pages without stating a reason, and
+record the participants' outcomes; confidential notes stay with the caseload. Which projects a
+user sees: the county's (county leader, office), their unit's (advisor, unit coordinator: a
+project run by their unit or county-wide), or their own (project worker). Managing a project
+(its participants and outcomes): office (county), unit coordinator (their unit's projects),
+project worker (their projects; adding a participant also needs CHANGE on the youth).
 
 The county leader also has `audit` (county); every other role has nothing.
 
@@ -68,10 +77,11 @@ MEASURES = "measures"  # the measure catalogue: create and change measures (meas
 
 REASON_GRANT_HOURS = 8  # how long a stated reason ("break the glass") lasts for one youth
 
-NOTHING, CASELOAD, CASELOAD_OR_UNASSIGNED, UNIT, COUNTY = (
+NOTHING, CASELOAD, CASELOAD_OR_UNASSIGNED, CASELOAD_OR_PROJECT, UNIT, COUNTY = (
     "nothing",
     "caseload",
     "caseload_or_unassigned",
+    "caseload_or_project",
     "unit",
     "county",
 )
@@ -122,8 +132,8 @@ SCOPES: dict[str, dict[str, str]] = {
         MEASURES: COUNTY,
     },
     Role.PROJECT_WORKER: {
-        VIEW: CASELOAD,
-        CHANGE: CASELOAD,
+        VIEW: CASELOAD_OR_PROJECT,
+        CHANGE: CASELOAD_OR_PROJECT,
         ASSIGN: NOTHING,
         REGISTER: NOTHING,
         CONFIDENTIAL: CASELOAD,
@@ -173,6 +183,13 @@ def registrations_q(user, action: str, prefix: str = "") -> Q:
         return county & q(unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
     if kind == CASELOAD:
         return county & q(advisor_id=user.pk)
+    if kind == CASELOAD_OR_PROJECT:
+        from veiviser.projects.models import Participant
+
+        participants = Participant.objects.filter(
+            project__workers=user, county_id=user.county_id
+        ).values("registration_id")
+        return county & (q(advisor_id=user.pk) | q(pk__in=participants))
     if kind == CASELOAD_OR_UNASSIGNED:
         mine = county & q(advisor_id=user.pk)
         if user.unit_id:
@@ -230,6 +247,9 @@ def needs_reason(user, person) -> bool:
         return False
     if user.role == Role.UNIT_COORDINATOR and user.unit_id:
         return not mine.filter(unit_id=user.unit_id).exists()
+    if user.role == Role.PROJECT_WORKER:
+        # Following the project's cohort is the project worker's daily work.
+        return not mine.filter(project_participations__project__workers=user).exists()
     return True
 
 
@@ -254,6 +274,37 @@ def may_manage_measure(user, county_id: int, unit_id: int | None) -> bool:
     if kind == COUNTY:
         return True
     return kind == UNIT and unit_id is not None and unit_id == user.unit_id
+
+
+def projects_q(user) -> Q:
+    """A filter on projects that keeps those `user` may see (see the module docstring)."""
+    if user is None:
+        return Q()
+    if not user.is_authenticated or not user.is_active or user.county_id is None:
+        return Q(pk__in=[])
+    county = Q(county_id=user.county_id)
+    if user.role in (Role.COUNTY_LEADER, Role.OFFICE):
+        return county
+    if user.role in (Role.ADVISOR, Role.UNIT_COORDINATOR) and user.unit_id:
+        return county & (Q(unit_id=user.unit_id) | Q(unit__isnull=True))
+    if user.role == Role.PROJECT_WORKER:
+        return county & Q(workers=user)
+    return Q(pk__in=[])
+
+
+def can_manage_project(user, project) -> bool:
+    """May `user` change `project`'s cohort (participants and their outcomes)?"""
+    if user is None:
+        return True
+    if not user.is_authenticated or not user.is_active or user.county_id != project.county_id:
+        return False
+    if user.role == Role.OFFICE:
+        return True
+    if user.role == Role.UNIT_COORDINATOR:
+        return user.unit_id is not None and project.unit_id == user.unit_id
+    if user.role == Role.PROJECT_WORKER:
+        return project.workers.filter(pk=user.pk).exists()
+    return False
 
 
 def may_audit(user) -> bool:

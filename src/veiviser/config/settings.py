@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "veiviser.measures",
     "veiviser.api",
     "ninja",  # the API docs page serves django-ninja's bundled Swagger UI (no CDN)
+    "veiviser.exams",
+    "veiviser.prevention",
+    "veiviser.projects",
     "veiviser.web",
     "veiviser.tenancy",
 ]

@@ -141,6 +141,9 @@ SCRUBBED = {
     "measures.placement": {"contact_person": "", "contact_phone": ""},
     "measures.followup": {"note": ""},
     "measures.autumnoutcome": {"note": ""},
+    "exams.examentry": {"training": ""},
+    "prevention.preventivecase": {"concern": ""},
+    "prevention.clarificationmeeting": {"participants": "", "summary": ""},
     "public.referral": {
         "given_name": ANONYMISED_NAME,
         "family_name": "",
@@ -156,6 +159,7 @@ KEPT = {
     "registry.statusfact": "counted in every table (codes and dates only)",
     "casework.consent": "dates and partner kinds only, proof of lawful sharing",
     "quality.senttransfer": "that a history was sent, when and under which consent",
+    "projects.participant": "the project, and the outcome at the end of the project year (a code)",
     "measures.enrolment": "the measure, dates, the reason for ending (codes only)",
     "registry.countychange": "which county a registration moved to, for earlier statistics",
     "privacy.anonymisation": "the record that the person was anonymised",

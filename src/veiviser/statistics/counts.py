@@ -19,6 +19,8 @@ from veiviser.codes.models import StatusCode
 from veiviser.codes.selectors import Kodeverk, school_year_bounds
 from veiviser.organisation.models import Municipality
 from veiviser.registry.models import Registration, StatusFact
+from veiviser.statistics import programmes
+from veiviser.statistics.programmes import NOT_BITEMPORAL
 from veiviser.statistics.tables import (
     annotate_reading,
     known_filter,
@@ -35,7 +37,7 @@ OWN_MEASURE_CODES = ("OTOA", "OTKO")
 # The main group "in activity" (I aktivitet): share in activity = group 3 / target group.
 ACTIVITY_GROUP = 3
 
-REPORTS = ("age", "during-year", "via", "year-end", "by-unit", "repeat")
+REPORTS = ("age", "during-year", "via", "year-end", "by-unit", "repeat", *NOT_BITEMPORAL)
 
 
 def last_counting_date(kv: Kodeverk, school_year: int) -> date:
@@ -350,6 +352,7 @@ FUNCTIONS = {
     "year-end": year_end,
     "by-unit": by_unit,
     "repeat": repeat,
+    **programmes.FUNCTIONS,
 }
 
 

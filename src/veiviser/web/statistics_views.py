@@ -45,7 +45,7 @@ from veiviser.statistics.tables import (
     registrations_at,
     statistics_document,
 )
-from veiviser.web import measures_views
+from veiviser.web import measures_views, programmes_views
 from veiviser.web.forms import DateInput, DateTimeInput
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -303,6 +303,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
             "threshold": selection.county.suppression_threshold,
             "sources": _sources(selection),
             "measures": measures_views.statistics_section(request.user, selection),
+            "programmes": programmes_views.programmes_statistics(selection),
         }
     )
     return render(request, "web/statistics.html", context)

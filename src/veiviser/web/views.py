@@ -355,6 +355,9 @@ def _youth_context(request, person: Person) -> dict:
     from veiviser.web.measures_views import measures_context
 
     measures_context(user, person, context)
+    from veiviser.web.programmes_views import programmes_context
+
+    programmes_context(user, person, context)
     return context
 
 

@@ -107,6 +107,7 @@ class Command(BaseCommand):
                     county, seed=seed, school_years=generator.SCHOOL_YEARS
                 )
                 api_clients = demo_clients(county)
+                programmes = self.record_programmes(county, seed)
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -146,6 +147,13 @@ class Command(BaseCommand):
                 "%(autumn_outcomes)s autumn outcomes."
             )
             % measures
+        )
+        self.stdout.write(
+            _(
+                "Exam entries: %(exams)s. Preventive cases: %(prevention)s. "
+                "Project participants: %(projects)s."
+            )
+            % programmes
         )
         self.stdout.write(
             _("Staff users (password for all: %(password)s):")
@@ -213,6 +221,18 @@ class Command(BaseCommand):
                 registry.registration_assign(
                     actor=None, registration=registration, advisor=advisors[n % len(advisors)]
                 )
+
+    def record_programmes(self, county: County, seed: int) -> dict:
+        """Exams, preventive work and a project cohort, each from its own app's demo."""
+        from veiviser.exams import demo as exams_demo
+        from veiviser.prevention import demo as prevention_demo
+        from veiviser.projects import demo as projects_demo
+
+        return {
+            "exams": exams_demo.build(county, seed=seed),
+            "prevention": prevention_demo.build(county, seed=seed),
+            "projects": projects_demo.build(county, seed=seed),
+        }
 
     def record_contacts(self, county: County) -> int:
         """The contacts behind the status histories of the latest school year: the conversation

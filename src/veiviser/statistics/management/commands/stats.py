@@ -9,6 +9,7 @@ from veiviser.codes.selectors import kodeverk
 from veiviser.organisation.models import County
 from veiviser.statistics import exports
 from veiviser.statistics.counts import REPORTS, report_document
+from veiviser.statistics.programmes import NOT_BITEMPORAL
 from veiviser.statistics.suppression import suppress_document
 from veiviser.statistics.tables import DateOutsideSchoolYear, statistics_document
 
@@ -68,6 +69,11 @@ class Command(BaseCommand):
             raise CommandError(_("--report counts at the school year's own dates: drop --date"))
         if report and options["suppress"]:
             raise CommandError(_("--suppress applies to Table 1 and 2 only, not to --report yet"))
+        if report in NOT_BITEMPORAL and options["known_at"]:
+            raise CommandError(
+                _("--report %(report)s counts recorded work as it is now: drop --known-at")
+                % {"report": report}
+            )
         on = parse_date(options["date"]) if options["date"] else None
         known_at = parse_instant(options["known_at"], "--known-at") if options["known_at"] else None
         try:
