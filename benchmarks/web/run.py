@@ -29,6 +29,8 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.run import prepare_postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 DOC = ROOT / "docs" / "performance.md"
@@ -152,24 +154,26 @@ def env_for(url: str, work: Path) -> dict:
 
 def prepare_database(url: str, env: dict) -> dict:
     import psycopg
-    from psycopg import sql
 
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as con:
-        con.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        con.execute(
-            sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
-                sql.Identifier(name)
-            )
-        )
-        version = con.execute("SHOW server_version").fetchone()[0]
+    version = prepare_postgres(url)  # drop and create
     started = time.perf_counter()
     subprocess.run([BIN / "veiviser", "migrate", "-v0"], env=env, cwd=ROOT, check=True)
     subprocess.run([BIN / "veiviser", "demo"], env=env, cwd=ROOT, check=True)
     with psycopg.connect(url, autocommit=True) as con:
         con.execute("VACUUM ANALYZE")
     return {"postgres": version, "load_seconds": time.perf_counter() - started}
+
+
+def run_worker(kind: str, work: Path, env: dict) -> dict:
+    """Run `--worker kind` in a subprocess (Django set up there); return its JSON output."""
+    out = work / f"{kind}.json"
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.web.run", "--worker", kind, "--out", out],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    return json.loads(out.read_text())
 
 
 def free_port() -> int:
@@ -305,24 +309,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         log(f"loading the demo county into {args.postgres}")
         info = prepare_database(args.postgres, env)
-    plan_path = work / "plan.json"
-    subprocess.run(
-        [sys.executable, "-m", "benchmarks.web.run", "--worker", "plan", "--out", plan_path],
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
-    env["BENCH_WEB_PLAN"] = str(plan_path)
-    plan = json.loads(plan_path.read_text())
+    plan = run_worker("plan", work, env)
+    env["BENCH_WEB_PLAN"] = str(work / "plan.json")
     log("CPU time per request (Django's test client, one process)")
-    cpu_path = work / "cpu.json"
-    subprocess.run(
-        [sys.executable, "-m", "benchmarks.web.run", "--worker", "cpu", "--out", cpu_path],
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
-    cpu = json.loads(cpu_path.read_text())
+    cpu = run_worker("cpu", work, env)
 
     port = free_port()
     host = f"http://127.0.0.1:{port}"
