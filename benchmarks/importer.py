@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.run import prepare_postgres
+from benchmarks.web.run import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     report = render(results)
     print(report)
     if args.doc:
-        write_doc(report)
+        write_section(report, "<!-- bench:import:start -->", "<!-- bench:import:end -->")
     return 0 if runs[-1]["lines_per_s"] >= TARGET_LINES_PER_S else 1
 
 
@@ -194,15 +195,6 @@ def render(results: dict) -> str:
         f"- Target ≥ {TARGET_LINES_PER_S:,} lines/s: {big['lines_per_s']:,.0f} lines/s, {verdict}.",
     ]
     return "\n".join(out)
-
-
-def write_doc(report: str) -> None:
-    doc = ROOT / "docs" / "performance.md"
-    start, end = "<!-- bench:import:start -->", "<!-- bench:import:end -->"
-    text = doc.read_text()
-    head, rest = text.split(start, 1)
-    _old, tail = rest.split(end, 1)
-    doc.write_text(f"{head}{start}\n\n{report}\n\n{end}{tail}")
 
 
 if __name__ == "__main__":

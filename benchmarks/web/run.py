@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     report = render(results)
     print(report)
     if args.doc:
-        write_doc(report)
+        write_section(report)
         log(f"wrote {DOC.relative_to(ROOT)}")
     return 0 if targets_met(results) else 1
 
@@ -428,13 +428,14 @@ def render(results: dict) -> str:
     return "\n".join(lines)
 
 
-def write_doc(report: str) -> None:
-    text = DOC.read_text()
-    if START not in text:
-        raise SystemExit(f"{DOC} has no {START} marker")
-    head, rest = text.split(START, 1)
-    _old, tail = rest.split(END, 1)
-    DOC.write_text(f"{head}{START}\n\n{report}\n\n{END}{tail}")
+def write_section(report: str, start: str = START, end: str = END) -> None:
+    """Replace what stands between the markers `start` and `end` in docs/performance.md."""
+    text = DOC.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        raise SystemExit(f"{DOC} lacks the markers {start} … {end}")
+    head, rest = text.split(start, 1)
+    _old, tail = rest.split(end, 1)
+    DOC.write_text(f"{head}{start}\n\n{report}\n\n{end}{tail}", encoding="utf-8")
 
 
 if __name__ == "__main__":
