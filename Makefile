@@ -16,6 +16,8 @@ help:
 	@echo "make lock            re-resolve requirements.lock from pyproject.toml (needs uv)"
 	@echo "make browser         install Debian's chromium for the end-to-end tests, if missing"
 	@echo "make system-deps     install Debian's pango and DejaVu fonts for WeasyPrint (PDF), if missing"
+	@echo "make bench-web       the web load test: USERS=50 advisors on gunicorn + PostgreSQL"
+	@echo "make bench-import    the import benchmark: 100,000 lines into PostgreSQL, against COPY"
 	@echo "make vendor          re-vendor Designsystemet, Inter and htmx from npm (needs npm)"
 
 # The virtualenv, installed from the hashed lock file; rebuilt when the lock changes.
@@ -86,6 +88,27 @@ BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/veiviser_bench
 bench: venv
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python -m benchmarks.run --scale $(SCALE) --postgres $(BENCH_POSTGRES) $(BENCH_ARGS)
+
+# The web load test (docs/performance.md, "Web under load"): the demo county in PostgreSQL
+# (database veiviser_bench_web on BENCH_WEB_POSTGRES, dropped and created), gunicorn on
+# 127.0.0.1, locust with USERS simulated advisors for DURATION seconds per phase, against a
+# minimal Django view on the same server. WEB_ARGS="--doc" writes the table into the page.
+.PHONY: bench-web bench-import
+USERS ?= 50
+DURATION ?= 120
+BENCH_WEB_POSTGRES ?= postgres://postgres@127.0.0.1:5432/veiviser_bench_web
+bench-web: venv
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	$(BIN)/python -m benchmarks.web.run --users $(USERS) --duration $(DURATION) \
+	    --postgres $(BENCH_WEB_POSTGRES) $(WEB_ARGS)
+
+# The import benchmark (docs/performance.md, "Imports"): about 100,000 lines of one county into
+# PostgreSQL (database veiviser_bench_import, dropped and created) with `veiviser import`,
+# peak memory, and a floor of COPY of the same rows. IMPORT_ARGS="--doc" writes the table.
+BENCH_IMPORT_POSTGRES ?= postgres://postgres@127.0.0.1:5432/veiviser_bench_import
+bench-import: venv
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	$(BIN)/python -m benchmarks.importer --postgres $(BENCH_IMPORT_POSTGRES) $(IMPORT_ARGS)
 
 # WeasyPrint (letters and reports as PDF) needs Debian's pango and a font; installed only when
 # missing (as root, or with sudo).

@@ -53,7 +53,7 @@ MAX_ID = 64
 MAX_NAME = 100
 
 
-@dataclass
+@dataclass(slots=True)  # an import holds one per record: no per-instance __dict__
 class Line:
     """One line of a file: its number (from 1, the header being line 1), type and values."""
 

@@ -18,6 +18,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -496,7 +497,9 @@ class _Import:
                     **{name: v[name] for name in PERSON_VALUES if name in v},
                 )
                 bar.update(1)
-            new_persons = [
+            # The new rows are made a chunk at a time (generators), so that the write step
+            # never holds a model instance for every line of the file (docs/performance.md).
+            new_persons = (
                 Person(
                     county=county,
                     key=key,
@@ -504,27 +507,26 @@ class _Import:
                 )
                 for key in self.create["person"]
                 for v in [self.records["person"][key].values]
-            ]
+            )
             _bulk_create(Person, new_persons, bar)
             person_ids = _ids(Person, county, self._referenced("registration", "person"))
 
-            new_registrations = []
-            for key in self.create["registration"]:
-                v = self.records["registration"][key].values
-                new_registrations.append(
-                    Registration(
-                        county=county,
-                        key=key,
-                        person_id=person_ids[v["person"]],
-                        school_year=v["school_year"],
-                        registered_on=v["registered_on"],
-                        reason=v["reason"],
-                        reason_code=v.get("reason_code", ""),
-                        unit=units[v["unit"]] if v.get("unit") else None,
-                        recorded_at=v["recorded_at"],
-                        recorded_by=actor,
-                    )
+            new_registrations = (
+                Registration(
+                    county=county,
+                    key=key,
+                    person_id=person_ids[v["person"]],
+                    school_year=v["school_year"],
+                    registered_on=v["registered_on"],
+                    reason=v["reason"],
+                    reason_code=v.get("reason_code", ""),
+                    unit=units[v["unit"]] if v.get("unit") else None,
+                    recorded_at=v["recorded_at"],
+                    recorded_by=actor,
                 )
+                for key in self.create["registration"]
+                for v in [self.records["registration"][key].values]
+            )
             _bulk_create(Registration, new_registrations, bar)
             registration_ids = _ids(
                 Registration,
@@ -536,20 +538,19 @@ class _Import:
                 ("reason", ReasonFact, "reason"),
                 ("status", StatusFact, "code"),
             ):
-                facts = []
-                for key in self.create[kind]:
-                    v = self.records[kind][key].values
-                    facts.append(
-                        model(
-                            county=county,
-                            key=key,
-                            registration_id=registration_ids[v["registration"]],
-                            valid_from=v["valid_from"],
-                            recorded_at=v["recorded_at"],
-                            recorded_by=actor,
-                            **{value_field: v[value_field]},
-                        )
+                facts = (
+                    model(
+                        county=county,
+                        key=key,
+                        registration_id=registration_ids[v["registration"]],
+                        valid_from=v["valid_from"],
+                        recorded_at=v["recorded_at"],
+                        recorded_by=actor,
+                        **{value_field: v[value_field]},
                     )
+                    for key in self.create[kind]
+                    for v in [self.records[kind][key].values]
+                )
                 _bulk_create(model, facts, bar)
             self.context.county = county
             self.context.actor = actor
@@ -664,9 +665,9 @@ def _ids(model, county: County, keys: set[str]) -> dict[str, int]:
     return dict(_chunked(model.objects.filter(county=county).values_list("key", "id"), "key", keys))
 
 
-def _bulk_create(model, objects: list, bar) -> None:
-    for start in range(0, len(objects), CHUNK):
-        batch = objects[start : start + CHUNK]
+def _bulk_create(model, objects: Iterable, bar) -> None:
+    objects = iter(objects)
+    while batch := list(islice(objects, CHUNK)):
         model.objects.bulk_create(batch)
         bar.update(len(batch))
 
