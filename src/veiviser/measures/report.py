@@ -103,8 +103,9 @@ def autumn_section(ctx) -> dict:
     ]
     chart = charts.bar_chart(
         title=_("Where the youths in OT's training measures were in the autumn"),
-        categories=[r["label"] for r in rows],
-        series=[(_("Youths"), [r["value"] for r in rows])],
+        # One bar per place, named in the legend: the long names do not fit under bars.
+        categories=[_("In the autumn")],
+        series=[(r["label"], [r["value"]]) for r in rows],
         id_prefix="report-autumn",
         description=_(
             "Bar chart of the youths in OT's training measures by where they were in the "

@@ -45,10 +45,11 @@ def prevention_section(ctx) -> dict:
     reasons = [
         {"label": str(label), "value": numbers[f"reason.{r}"]} for r, label in DropoutReason.choices
     ]
+    # One bar per kind, named in the legend: the long names do not fit under bars.
     chart = charts.bar_chart(
         title=_("Youths in preventive work, by kind of pupil"),
-        categories=[k["label"] for k in kinds],
-        series=[(_("Youths worked with"), [k["value"] for k in kinds])],
+        categories=[_("Youths worked with")],
+        series=[(k["label"], [k["value"]]) for k in kinds],
         id_prefix="report-prevention",
         description=_("Bar chart of the youths in preventive work, by kind of pupil."),
     )

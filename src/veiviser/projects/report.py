@@ -7,11 +7,24 @@ Participants are casework, not bitemporal: a regeneration prints the numbers kep
 earlier report (`reports.services.NOT_BITEMPORAL`)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from veiviser.projects.models import ProjectOutcome
 from veiviser.projects.selectors import OUTCOMES, cohort_counts
 from veiviser.statistics import charts
 from veiviser.statistics.suppression import Equation
+
+# Short labels under the bars (the long ones overlap); the table below the chart has the rest.
+SHORT = {
+    "apprentice": gettext_lazy("Apprentice"),
+    "school": gettext_lazy("School"),
+    "job": gettext_lazy("Job"),
+    "nav_aap": "NAV/AAP",
+    "continues_ot": gettext_lazy("In OT"),
+    "moved": gettext_lazy("Moved"),
+    "other": gettext_lazy("Other"),
+    "none": gettext_lazy("Not recorded"),
+}
 
 
 def _share(part, whole):
@@ -57,7 +70,7 @@ def projects_section(ctx) -> dict:
     if numbers["projects"]:
         chart = charts.bar_chart(
             title=_("Participants in projects at the end of the project year"),
-            categories=[o["label"] for o in outcomes],
+            categories=[str(SHORT[o]) for o in OUTCOMES],
             series=[(_("Participants"), [o["value"] for o in outcomes])],
             id_prefix="report-projects",
             description=_(
