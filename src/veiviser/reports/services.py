@@ -22,7 +22,16 @@ from veiviser.reports.sections import ReportContext
 
 MAX_NARRATIVE = 20_000
 # Sections whose sources have no "as known at" reading: a regeneration reuses their numbers.
-NOT_BITEMPORAL = ("organisation", "duties")
+# Measures, exams, preventive work and projects are casework, counted as recorded now.
+NOT_BITEMPORAL = (
+    "organisation",
+    "duties",
+    "measures",
+    "autumn_outcomes",
+    "exams",
+    "prevention",
+    "projects",
+)
 
 
 def _require(actor, county) -> None:

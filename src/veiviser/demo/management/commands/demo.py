@@ -96,9 +96,8 @@ class Command(BaseCommand):
                 self.assign_caseloads(county)
                 contacts = self.record_contacts(county)
                 seed_faults(county, seed=seed)  # known faults for the data-quality check
-                udir_demo.demo_udir_table(
-                    county=county, school_year=max(generator.SCHOOL_YEARS), seed=seed
-                )
+                for udir_year in generator.SCHOOL_YEARS[-2:]:  # the latest table last
+                    udir_demo.demo_udir_table(county=county, school_year=udir_year, seed=seed)
                 report_demo.narratives_create(county, seed=seed)
                 public_demo.add_referrals(county, seed)
                 public_demo.add_contact_points(county)
