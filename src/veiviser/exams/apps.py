@@ -6,3 +6,8 @@ class ExamsConfig(AppConfig):
     name = "veiviser.exams"
     label = "exams"
     verbose_name = _("Subject training and exams")
+
+    def ready(self):
+        from veiviser.exams import exchange
+
+        exchange.register()

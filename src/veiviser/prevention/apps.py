@@ -6,3 +6,8 @@ class PreventionConfig(AppConfig):
     name = "veiviser.prevention"
     label = "prevention"
     verbose_name = _("Preventive work")
+
+    def ready(self):
+        from veiviser.prevention import exchange
+
+        exchange.register()

@@ -6,3 +6,8 @@ class ProjectsConfig(AppConfig):
     name = "veiviser.projects"
     label = "projects"
     verbose_name = _("Projects and cohorts")
+
+    def ready(self):
+        from veiviser.projects import exchange
+
+        exchange.register()
