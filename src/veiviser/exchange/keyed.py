@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from veiviser.codes.selectors import school_year_bounds, school_year_label
 from veiviser.exchange import extensions
 
 
@@ -288,3 +289,20 @@ def registration_year(ctx: extensions.Context, key: str) -> int | None:
             )
         ctx.cache["registration_years"] = years
     return years.get(key)
+
+
+def in_school_year(field: str, day, year: int | None) -> list[tuple[str, str]]:
+    """[(field, reason)] unless `day` lies in school year `year` (1 Aug – 31 Jul); an unknown
+    day or year is left to the other checks."""
+    if day is None or year is None:
+        return []
+    start, end = school_year_bounds(year)
+    if start <= day <= end:
+        return []
+    return [
+        (
+            field,
+            _("the date must lie in the school year %(year)s of the registration")
+            % {"year": school_year_label(year)},
+        )
+    ]

@@ -8,7 +8,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from veiviser.casework.models import PartnerKind
-from veiviser.codes.selectors import school_year_bounds, school_year_label
 from veiviser.exchange import extensions, keyed
 from veiviser.exchange.format import (
     read_date,
@@ -41,26 +40,11 @@ def _partners(value: Any) -> list[str]:
     return sorted(set(value))
 
 
-def _in_year(field: str, day, year: int | None) -> list[tuple[str, str]]:
-    if day is None or year is None:
-        return []
-    start, end = school_year_bounds(year)
-    if start <= day <= end:
-        return []
-    return [
-        (
-            field,
-            _("the date must lie in the school year %(year)s of the registration")
-            % {"year": school_year_label(year)},
-        )
-    ]
-
-
 def _case_rules(ctx: extensions.Context, line) -> list[tuple[str, str]]:
     v = line.values
     year = keyed.registration_year(ctx, v["registration"])
-    problems = _in_year("started_on", v["started_on"], year)
-    problems += _in_year("outcome_on", v.get("outcome_on"), year)
+    problems = keyed.in_school_year("started_on", v["started_on"], year)
+    problems += keyed.in_school_year("outcome_on", v.get("outcome_on"), year)
     outcome, reason = v.get("outcome", ""), v.get("dropout_reason", "")
     if outcome == YearOutcome.DROPPED_OUT and not reason:
         problems.append(("dropout_reason", _("say why the youth dropped out")))
@@ -87,7 +71,7 @@ def _case_registration(ctx: extensions.Context, case_key: str) -> str | None:
 def _meeting_rules(ctx: extensions.Context, line) -> list[tuple[str, str]]:
     registration = _case_registration(ctx, line.values["case"])
     year = keyed.registration_year(ctx, registration) if registration else None
-    return _in_year("held_on", line.values["held_on"], year)
+    return keyed.in_school_year("held_on", line.values["held_on"], year)
 
 
 def _meeting_registration(ctx: extensions.Context, meetings: list) -> None:

@@ -31,9 +31,10 @@ def _project_period(ctx: extensions.Context, key: str):
 
 def _participant_rules(ctx: extensions.Context, line) -> list[tuple[str, str]]:
     v = line.values
-    problems = []
-    starts, ends = _project_period(ctx, v["project"])
     joined = v["joined_on"]
+    year = keyed.registration_year(ctx, v["registration"])
+    problems = keyed.in_school_year("joined_on", joined, year)
+    starts, ends = _project_period(ctx, v["project"])
     if starts is not None and (joined < starts or (ends is not None and joined > ends)):
         problems.append(("joined_on", _("the date must lie in the project's period")))
     if v.get("outcome_on") is not None and not v.get("outcome"):
