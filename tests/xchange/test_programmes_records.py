@@ -3,8 +3,11 @@ good file writes, that a bad one is reported line by line and writes nothing, an
 file twice changes nothing."""
 
 import json
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from tests.exchange.files import base_records, lines
 from veiviser.exams.models import ExamEntry, Subject
@@ -224,3 +227,22 @@ def test_a_null_fnr_stays_allowed():
     records[2]["fnr"] = None
     run(records)
     assert json.loads(lines(records)[2])["fnr"] is None
+
+
+def test_the_commands_export_version_2_and_import_it_with_line_numbered_errors(tmp_path):
+    run(good())
+    exported = tmp_path / "v2.jsonl"
+    call_command("export", "--county", "39", "--output", str(exported), "--format-version", "2")
+    types = {json.loads(line)["type"] for line in exported.read_text().splitlines()}
+    assert {"subject", "exam_entry", "clarification_meeting", "project_participant"} <= types
+    before = counts()
+    call_command("import", str(exported), "--county", "39", stdout=StringIO())
+    assert counts() == before
+
+    records = bad("pc-1", dropout_reason="")
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join(lines(records)), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"^1 "):
+        call_command("import", str(path), "--county", "39", stderr=err)
+    assert f"{path}:{line_of(records, 'pc-1')}: dropout_reason: " in err.getvalue()
