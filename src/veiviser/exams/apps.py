@@ -18,3 +18,6 @@ class ExamsConfig(AppConfig):
             ),
             after="measures" if "measures" in keys else PLACES["exams"],
         )
+        from veiviser.exams import exchange
+
+        exchange.register()

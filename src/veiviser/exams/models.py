@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from veiviser.exchange.keys import new_key
 from veiviser.organisation.models import County
 from veiviser.registry.models import Registration
 
@@ -42,6 +43,8 @@ class ExamEntry(models.Model):
     """A youth's registration for one exam (privatisteksamen) in one subject on one day, the
     subject training OT gave towards it, and the result."""
 
+    # The record's stable id in the exchange format (docs/exchange.md, version 2).
+    key = models.CharField(_("key"), max_length=64, default=new_key, editable=False)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     registration = models.ForeignKey(
         Registration,
@@ -76,6 +79,7 @@ class ExamEntry(models.Model):
     class Meta:
         ordering = ["-exam_date", "subject__code", "id"]
         constraints = [
+            models.UniqueConstraint(fields=["county", "key"], name="exam_entry_unique_key"),
             models.UniqueConstraint(
                 fields=["registration", "subject", "exam_date"], name="exam_entry_unique"
             ),

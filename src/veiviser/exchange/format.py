@@ -212,6 +212,13 @@ def _read_fnr(value: Any) -> str | None:
         raise ValueError(
             _("must be a string of 11 digits or null, got %(value)s") % {"value": json.dumps(value)}
         )
+    if not value.strip():
+        # EXCHANGE.md §1: "11 digits or null". An empty string is neither; it would pass as
+        # "no number" here and then collide in the database with the next one.
+        raise ValueError(
+            _("is empty: write null for a person without an identity number, got %(value)s")
+            % {"value": json.dumps(value)}
+        )
     return value
 
 

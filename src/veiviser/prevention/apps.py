@@ -21,3 +21,6 @@ class PreventionConfig(AppConfig):
             ),
             after="exams" if "exams" in keys else PLACES["prevention"],
         )
+        from veiviser.prevention import exchange
+
+        exchange.register()

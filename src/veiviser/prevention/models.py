@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from veiviser.exchange.keys import new_key
 from veiviser.organisation.models import County
 from veiviser.registry.models import Registration
 
@@ -49,6 +50,8 @@ class PreventiveCase(models.Model):
     """OT's preventive work with one pupil or apprentice in one school year (one per
     registration)."""
 
+    # The record's stable id in the exchange format (docs/exchange.md, version 2).
+    key = models.CharField(_("key"), max_length=64, default=new_key, editable=False)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     registration = models.OneToOneField(
         Registration,
@@ -80,6 +83,9 @@ class PreventiveCase(models.Model):
     )
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["county", "key"], name="preventivecase_unique_key")
+        ]
         ordering = ["-started_on", "id"]
         verbose_name = _("preventive case")
         verbose_name_plural = _("preventive cases")
@@ -100,6 +106,8 @@ class ClarificationMeeting(models.Model):
     """A clarification meeting (avklaringsmøte) about the youth with the school and partners.
     The summary is personal data: it is shown on the youth's page only."""
 
+    # The record's stable id in the exchange format (docs/exchange.md, version 2).
+    key = models.CharField(_("key"), max_length=64, default=new_key, editable=False)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(
         PreventiveCase, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("case")
@@ -122,6 +130,11 @@ class ClarificationMeeting(models.Model):
     )
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "key"], name="clarificationmeeting_unique_key"
+            )
+        ]
         ordering = ["held_on", "id"]
         verbose_name = _("clarification meeting")
         verbose_name_plural = _("clarification meetings")

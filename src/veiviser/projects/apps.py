@@ -20,3 +20,6 @@ class ProjectsConfig(AppConfig):
             ),
             after=PLACES["projects"],
         )
+        from veiviser.projects import exchange
+
+        exchange.register()

@@ -6,11 +6,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from veiviser.exchange.keys import new_key
 from veiviser.organisation.models import County, Unit
 from veiviser.registry.models import Registration
 
 
 class Project(models.Model):
+    # The record's stable id in the exchange format (docs/exchange.md, version 2).
+    key = models.CharField(_("key"), max_length=64, default=new_key, editable=False)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(
         Unit,
@@ -42,7 +45,8 @@ class Project(models.Model):
     class Meta:
         ordering = ["-starts_on", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "name"], name="project_unique_name")
+            models.UniqueConstraint(fields=["county", "key"], name="project_unique_key"),
+            models.UniqueConstraint(fields=["county", "name"], name="project_unique_name"),
         ]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
@@ -70,6 +74,8 @@ class ProjectOutcome(models.TextChoices):
 class Participant(models.Model):
     """A youth taking part in a project in the school year of `registration` (the cohort)."""
 
+    # The record's stable id in the exchange format (docs/exchange.md, version 2).
+    key = models.CharField(_("key"), max_length=64, default=new_key, editable=False)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="participants", verbose_name=_("project")
@@ -95,9 +101,10 @@ class Participant(models.Model):
     class Meta:
         ordering = ["project", "registration__person__family_name", "pk"]
         constraints = [
+            models.UniqueConstraint(fields=["county", "key"], name="participant_unique_key"),
             models.UniqueConstraint(
                 fields=["project", "registration"], name="participant_unique_registration"
-            )
+            ),
         ]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
