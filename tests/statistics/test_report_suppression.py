@@ -4,24 +4,18 @@ with the report's own definitions (written here, independently of `suppression.p
 recover no hidden number, no small remainder, and no hidden number through a share."""
 
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from tests.exchange.files import lines
-from tests.statistics.test_counts import three_years
+from tests.statistics.test_stats_command import county, stats  # noqa: F401 (a fixture)
 from tests.statistics.test_suppression import peeling_attack
-from veiviser.exchange.importer import import_lines
-from veiviser.organisation.models import County
 from veiviser.statistics.counts import REPORTS
 from veiviser.statistics.exports import report_rows
 from veiviser.statistics.suppression import Equation, recoverable, suppress_report
 
-ARGS = ["--county", "39", "--school-year", "2023"]
 small = st.integers(0, 9)
 
 
@@ -255,20 +249,8 @@ def test_the_example_of_the_documentation():
     assert shown["u-a"] == document["by_unit"]["u-a"]
 
 
-@pytest.fixture
-def county(db):
-    import_lines(lines(three_years(21, 2023, persons=40)), county="39", actor=None)
-    return County.objects.get(number="39")
-
-
-def stats(*args) -> str:
-    out = StringIO()
-    call_command("stats", *ARGS, *args, stdout=out)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize("report", REPORTS)
-def test_every_report_suppresses_and_writes_xlsx(county, report, tmp_path):
+def test_every_report_suppresses_and_writes_xlsx(county, report, tmp_path):  # noqa: F811
     true = json.loads(stats("--report", report))
     document = json.loads(stats("--report", report, "--suppress"))
     assert document["suppressed"] is True

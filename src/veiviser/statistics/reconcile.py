@@ -55,6 +55,7 @@ from veiviser.statistics.tables import (
     in_county,
     known_filter,
 )
+from veiviser.udir.charts import LABEL_KEYS
 
 LATE_REGISTRATION = "late_registration"
 COUNTY_CHANGE = "county_change"
@@ -550,19 +551,7 @@ def reconciliation_text(
 # Udir's published columns (`udir.models.COUNTS`) as cells of the engine's tables. Udir's
 # "Ikke i målgruppen" is everyone registered outside the target group, those outside the age
 # limit included: the engine's `not_in_target_group`.
-UDIR_CELLS: dict[str, tuple[str, str]] = {
-    "not_applied": ("table1", "not_applied"),
-    "declined": ("table1", "declined"),
-    "dropped_out": ("table1", "dropped_out"),
-    "other": ("table1", "other"),
-    "registered": ("table1", "total"),
-    "group1": ("table2", "group1"),
-    "group2": ("table2", "group2"),
-    "group3": ("table2", "group3"),
-    "group4": ("table2", "group4"),
-    "target_group": ("table2", "target_group"),
-    "group5": ("table2", "not_in_target_group"),
-}
+UDIR_CELLS: dict[str, tuple[str, str]] = LABEL_KEYS
 
 # What an unexplained remainder may be, for the report (docs/statistics.md).
 MATCHES = "matches"  # Udir's number is the county's own at the extraction instant

@@ -8,8 +8,8 @@ Zeros are shown, as SSB and Udir do: "nobody" identifies no one.
 **Secondary suppression**: the cells of a table are tied by additive equations (parts sum to a
 total). A hidden cell must not be recoverable from the published cells through them:
 
-1. while some equation has exactly one hidden member, hide one more member of it: a cell nobody
-   sees (an unpublished, derived cell) if there is one, else a part rather than the total, a
+1. while some equation has exactly one unknown member (hidden, or an unpublished cell nobody
+   sees), hide one more member of it: a part rather than the total, a
    non-zero cell rather than a zero (a zero complement would tell the reader the hidden cell is
    at most its own value), and then the smallest;
 2. when no equation has exactly one hidden member, check the whole system by linear algebra: a
@@ -118,19 +118,25 @@ def secondary(
         value = cells[name]
         return (name not in unpublished, is_total, value == 0, value, order[name])
 
+    # An unpublished cell is unknown to the reader unless the equations give it back: it
+    # counts as unknown here, and the linear algebra finds out whether it is given back.
+    unseen = {name for name in unpublished if name in cells}
     while True:
         changed = False
         for equation in equations:
             members = [m for m in equation.members if m in cells]
-            if sum(m in result for m in members) != 1:
+            unknown = [m for m in members if m in result or m in unseen]
+            # One unknown gives itself away; it matters only if it is hidden (an unpublished
+            # cell that is not small may be worked out).
+            if len(unknown) != 1 or unknown[0] not in result:
                 continue
-            candidates = [m for m in members if m not in result]
+            candidates = [m for m in members if m not in result and m not in unseen]
             if candidates:
                 result.add(min(candidates, key=lambda m, eq=equation: preference(m, eq)))
                 changed = True
         if changed:
             continue
-        leaked = recoverable(cells, equations, result)
+        leaked = recoverable(cells, equations, result | unseen) & result
         if not leaked:
             return result
         name = min(leaked, key=lambda n: order[n])
@@ -139,7 +145,7 @@ def secondary(
             for equation in equations
             if name in equation.members
             for m in equation.members
-            if m in cells and m not in result
+            if m in cells and m not in result and m not in unseen
         }
         if not neighbours:  # cannot happen while the equations hold; refuse to publish
             return set(cells)

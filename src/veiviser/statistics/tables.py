@@ -101,9 +101,7 @@ def in_county(county: str, known_at: datetime | None):
         Q(recorded_at__lt=OuterRef("recorded_at"))
         | Q(recorded_at=OuterRef("recorded_at"), pk__lt=OuterRef("pk"))
     )
-    first_move_from_here = later.filter(from_county__number=county).filter(
-        ~Exists(earlier_of_same)
-    )
+    first_move_from_here = later.filter(from_county__number=county).filter(~Exists(earlier_of_same))
     return Registration.objects.filter(
         (Q(county__number=county) & ~Exists(later.filter(registration=OuterRef("pk"))))
         | Q(pk__in=first_move_from_here.values("registration_id"))
