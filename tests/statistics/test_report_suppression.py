@@ -42,6 +42,9 @@ def attack(true: dict, shown: dict, equations: list[Equation], threshold: int) -
     found = peeling_attack(known, equations)
     for name in hidden & set(true):
         assert name not in found, f"{name} recovered by peeling"
+    for name, value in found.items():
+        if name.startswith("rest:"):
+            assert not 0 < value < threshold, f"{name} worked out as {value}"
     # Any combination of the equations: the linear algebra check on the attacker's system.
     cells = {**true}
     for eq in equations:
@@ -181,7 +184,7 @@ def test_repeat_and_last_year(first, again, groups, later, threshold):
             "date_this_year": "2024-06-15",
             "by_main_group": {str(g + 1): v for g, v in enumerate(groups)},
             "not_registered_at_date": later,
-            "in_target_group": sum(groups[:4]),
+            "in_target_group": max(0, sum(groups[:4]) - later),
         },
     }
     suppressed = suppress_report(document, threshold)
@@ -196,6 +199,8 @@ def test_repeat_and_last_year(first, again, groups, later, threshold):
                 "last_year/not_registered_at_date",
             ],
         ),
+        sum_eq("g14", [f"last_year/by_main_group/{g}" for g in "1234"]),
+        sum_eq("g14", ["last_year/in_target_group", "rest:outside_age"]),
     ]
     true = {k: v for k, v in flat(document).items() if k != "share"}
     attack(true, {k: v for k, v in shown.items() if k != "share"}, equations, threshold)

@@ -322,7 +322,18 @@ def report_equations(
     equations: list[Equation] = []
     unpublished: set[str] = set()
     seen: set[tuple] = set()
-    for total, parts in _relations(document, main_groups):
+    relations = _relations(document, main_groups)
+    last_year = document.get("last_year")
+    if document.get("report") == "repeat" and isinstance(last_year, dict):
+        # Those in main groups 1–4 this year, inside or outside the age limit: in_target_group
+        # and the rest, which a reader can work out from the groups.
+        groups = [f"last_year/by_main_group/{g}" for g in ("1", "2", "3", "4")]
+        if all(g in cells for g in groups) and "last_year/in_target_group" in cells:
+            cells["last_year/groups_1_4"] = sum(cells[g] for g in groups)
+            unpublished.add("last_year/groups_1_4")
+            equations.append(Equation("last_year/groups_1_4", tuple(groups)))
+            relations.append(("last_year/groups_1_4", ["last_year/in_target_group"]))
+    for total, parts in relations:
         parts = [p for p in parts if p in cells and p != total]
         if total not in cells or not parts:
             continue
