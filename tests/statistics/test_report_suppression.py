@@ -254,6 +254,7 @@ def test_the_example_of_the_documentation():
     assert shown["u-a"] == document["by_unit"]["u-a"]
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("report", REPORTS)
 def test_every_report_suppresses_and_writes_xlsx(county, report, tmp_path):  # noqa: F811
     true = json.loads(stats("--report", report))
