@@ -86,3 +86,31 @@ def test_county_leader_explains_changes_between_two_readings(page, leader, youth
     assert page.get_by_text("Eksempel").count() == 0
     assert_accessible(page)
     assert AuditEvent.objects.filter(action="statistics.reconcile.viewed").count() == 1
+
+
+def test_county_leader_compares_with_udirs_table(page, leader, youths):
+    from veiviser.udir import services as udir
+
+    header = (
+        "Tellingsdato;Fylkesnummer;Fylke;Ikke søkt opplæring;Takket nei til opplæring;"
+        "Avbrutt opplæring;Andre grunner;Tilmeldte i alt;Ukjent aktivitet;"
+        "Under oppfølging og veiledning;I aktivitet;Avklart;Målgruppe i alt;Ikke i målgruppen"
+    )
+    rows = [
+        header,
+        "2024-11-15;39;Vestfold;1;1;0;0;2;*;*;0;0;2;0",
+        "2024-11-15;00;Hele landet;1;1;0;0;2;*;*;0;0;2;0",
+    ]
+    udir.table_import(actor=None, filename="udir.csv", data="\n".join(rows).encode())
+    login(page, "lise", PASSWORD)
+    page.get_by_role("link", name="Statistikk").click()
+    page.get_by_role("link", name="Forklar endringer").click()
+    page.get_by_label("Dato").fill("2024-11-15")
+    page.get_by_label("Første avlesning (kjent per)").fill("2024-08-01T00:00")
+    page.get_by_label("Sammenlign med Udirs publiserte tabell").check()
+    page.get_by_role("button", name="Sammenlign").click()
+    assert page.get_by_role(
+        "table", name="Udirs tabell v1 (udir.csv) ved siden av fylkets tall"
+    ).is_visible()
+    assert page.get_by_text("ikke publisert av Udir").first.is_visible()
+    assert_accessible(page)

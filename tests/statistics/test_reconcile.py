@@ -258,10 +258,11 @@ def test_facts_recorded_after_k2_are_in_neither_reading():
     assert move.reasons == (LATE_STATUS,)
 
 
-def test_a_reconciliation_takes_three_queries(django_assert_num_queries):
+def test_a_reconciliation_takes_six_queries(django_assert_num_queries):
+    # The members at K1 and at K2, the registrations, and their statuses, reasons and moves.
     import_lines(lines(random_county(11, 2023, persons=40)), county="39", actor=None)
     kv = kodeverk()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(6):
         reconcile(kv, county="39", school_year=2023, on=D, known_from=K1)
 
 

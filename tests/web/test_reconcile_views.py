@@ -76,7 +76,46 @@ def test_the_page_shows_the_engines_cells_and_moves_without_names(client, world)
         "date": "2024-06-15",
         "from": k1.isoformat(),
         "to": None,
+        "udir": None,
     }
+
+
+UDIR_HEADER = (
+    "Tellingsdato;Fylkesnummer;Fylke;Ikke søkt opplæring;Takket nei til opplæring;"
+    "Avbrutt opplæring;Andre grunner;Tilmeldte i alt;Ukjent aktivitet;"
+    "Under oppfølging og veiledning;I aktivitet;Avklart;Målgruppe i alt;Ikke i målgruppen"
+)
+
+
+def test_the_page_compares_with_udirs_table(client, world):
+    from veiviser.udir import services as udir
+
+    client.force_login(world["lise"])
+    response = client.get("/statistikk/avstemming/", {**PARAMS, "udir": "on"})
+    assert response.status_code == 400
+    assert "udir" in response.context["form"].errors
+    data = "\n".join(
+        [
+            UDIR_HEADER,
+            "2024-06-15;39;Vestfold;1;1;1;1;4;1;1;1;1;4;0",
+            "2024-06-15;00;Hele landet;1;1;1;1;4;1;1;1;1;4;0",
+        ]
+    )
+    udir.table_import(actor=None, filename="udir.csv", data=data.encode())
+    response = client.get("/statistikk/avstemming/", {**PARAMS, "udir": "on"})
+    assert response.status_code == 200
+    k1 = datetime(2024, 3, 1, 12, tzinfo=OSLO)
+    result = reconcile(
+        kodeverk(), county="39", school_year=YEAR, on=date(2024, 6, 15), known_from=k1
+    )
+    cells = response.context["udir"]["cells"]
+    assert len(cells) == 11
+    registered = result.cells[4]  # table1.total
+    assert cells[4]["udir"] == 4
+    assert cells[4]["own_then"] == registered.value_from
+    assert cells[4]["remainder"] == f"{registered.value_from - 4:+}"
+    event = AuditEvent.objects.filter(action="statistics.reconcile.viewed").last()
+    assert event.data["udir"] == 1
 
 
 def test_the_empty_form_shows_no_numbers_and_is_not_audited(client, world):

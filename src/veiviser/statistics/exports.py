@@ -66,7 +66,7 @@ def report_rows(document: dict) -> tuple[list[str], list[list]]:
     report, section, key, field, value (`during-year;by_unit;u-tbg;guidance;41`; a top-level
     field has an empty section and key: `year-end;;;target_group;825`). Pivot it in a
     spreadsheet."""
-    meta = {"county", "school_year", "known_at", "report"}
+    meta = {"county", "school_year", "known_at", "report", "suppressed"}
     rows = []
     for path, value in _flatten({k: v for k, v in document.items() if k not in meta}, ()):
         section = path[0] if len(path) > 1 else ""
@@ -147,4 +147,50 @@ def write_xlsx(
     sheet.column_dimensions["A"].width = 44
     for column in range(2, len(dates) + 2):
         sheet.column_dimensions[get_column_letter(column)].width = 14
+    workbook.save(path)
+
+
+def _notes(sheet, document: dict, *, county_name: str, threshold: int | None, bold) -> None:
+    known_at = document.get("known_at") or _("now (everything recorded so far)")
+    suppressed = _("yes") if document.get("suppressed") else _("no")
+    if document.get("suppressed") and threshold is not None:
+        suppressed = _("yes: counts from 1 to %(below)s and the cells that would reveal them") % {
+            "below": threshold - 1
+        }
+    for label, value in (
+        (_("County"), f"{document['county']} {county_name}".strip()),
+        (_("School year"), school_year_label(document["school_year"])),
+        (_("Known at"), known_at),
+        (_("Suppressed"), suppressed),
+    ):
+        sheet.append([label, value])
+        sheet.cell(row=sheet.max_row, column=1).font = bold
+
+
+def write_report_xlsx(document: dict, path, *, county_name: str = "", threshold: int | None = None):
+    """A `--report` document as one sheet: the notes (county, school year, known at,
+    suppression), then the long-form rows of `report_rows` under a bold header. A suppressed
+    number is an empty cell."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = document["report"][:31]
+    _notes(sheet, document, county_name=county_name, threshold=threshold, bold=bold)
+    sheet.append([])
+    header, rows = report_rows(document)
+    sheet.append(header)
+    for column in range(1, len(header) + 1):
+        sheet.cell(row=sheet.max_row, column=column).font = bold
+    for row in rows:
+        sheet.append(row)
+    if document.get("suppressed"):
+        sheet.append([])
+        sheet.append(
+            [_("An empty cell is suppressed: a small number, or one that would reveal one.")]
+        )
+    for letter, width in zip("ABCDE", (14, 16, 24, 24, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
     workbook.save(path)

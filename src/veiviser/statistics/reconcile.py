@@ -15,6 +15,9 @@ readings, the cells it left and entered, and why:
   corrects it (EXCHANGE.md §2, a correction is a new fact with the same valid_from).
 - `reason_change`: the reason in force at D as known at K2 comes from a reason fact recorded
   after K1 (late or a correction alike: Table 1 moves either way).
+- `county_change`: the registration was moved to or from the county (a county split or merge,
+  `registry.CountyChange`) between K1 and K2: it belonged to the county as known at one reading
+  and not at the other. Like a late registration, whatever else changed comes with it.
 - `multiple`: more than one of the above applies; `reasons` then lists them all.
 
 Only the fact that decides the reading at K2 is a reason: a late fact that something else
@@ -27,14 +30,15 @@ both readings use the person's current birth date and age never differs between 
 date corrected after K1 changes the numbers at K1 as well; reconciliation cannot see it.
 
 This is an analysis of differences, not a published table: it reads each registration recorded
-by K2 with its facts (three queries, whatever the county's size) and applies the reference
+in the county at K1 or K2 with its facts and county changes (six queries, whatever the
+county's size) and applies the reference
 reading of `registry.selectors.registration_state` twice. The cell values it gives at K1 and K2
 are the engine's (`tables.tables_at`); the tests check both, and that for every cell the value at
 K1 plus the moves in minus the moves out is the value at K2.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.db.models import Prefetch
@@ -42,7 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from veiviser.codes.selectors import Kodeverk, school_year_bounds, school_year_label
-from veiviser.registry.models import ReasonFact, Registration, StatusFact
+from veiviser.registry.models import CountyChange, ReasonFact, Registration, StatusFact
 from veiviser.registry.selectors import RegistrationState, registration_state
 from veiviser.statistics.tables import (
     TABLE1,
@@ -51,13 +55,15 @@ from veiviser.statistics.tables import (
     in_county,
     known_filter,
 )
+from veiviser.udir.charts import LABEL_KEYS
 
 LATE_REGISTRATION = "late_registration"
+COUNTY_CHANGE = "county_change"
 LATE_STATUS = "late_status"
 CORRECTION = "correction"
 REASON_CHANGE = "reason_change"
 MULTIPLE = "multiple"
-REASONS = (LATE_REGISTRATION, LATE_STATUS, CORRECTION, REASON_CHANGE)
+REASONS = (LATE_REGISTRATION, COUNTY_CHANGE, LATE_STATUS, CORRECTION, REASON_CHANGE)
 
 # Every cell of Table 1 and Table 2, in the order of the tables.
 CELLS: tuple[tuple[str, str], ...] = tuple(("table1", key) for key in TABLE1) + tuple(
@@ -154,9 +160,33 @@ def _deciding(facts, on: date, known_at: datetime | None):
 
 
 def _classify(
-    registration: Registration, on: date, k1: datetime, k2: datetime | None, left, entered
+    registration: Registration,
+    on: date,
+    k1: datetime,
+    k2: datetime | None,
+    left,
+    entered,
+    *,
+    moved: bool = False,
 ):
     """The reasons (and the records behind them) why the registration's cells changed."""
+    if moved and registration.recorded_at <= k1:
+        changes = [
+            c
+            for c in registration.county_changes.all()
+            if c.recorded_at > k1 and (k2 is None or c.recorded_at <= k2)
+        ]
+        return (COUNTY_CHANGE,), tuple(
+            (
+                COUNTY_CHANGE,
+                "county_change",
+                registration.key,
+                registration.registered_on,
+                change.recorded_at,
+                f"{change.from_county.number}→{change.to_county.number}",
+            )
+            for change in changes
+        )
     if registration.recorded_at > k1:
         return (LATE_REGISTRATION,), (
             (
@@ -231,9 +261,20 @@ def reconcile(
     (`known_from`) and as known at K2 (`known_to`, None = now), registration by registration,
     with its reason (module docstring)."""
     check_period(school_year=school_year, on=on, known_from=known_from, known_to=known_to)
+
+    def members(known_at):
+        return (
+            in_county(county, known_at)
+            .filter(known_filter(known_at), school_year=school_year, registered_on__lte=on)
+            .values("pk")
+        )
+
+    # The county's registrations at either reading: one moved away by a county split or merge
+    # between K1 and K2 counts at K1 only, one moved in at K2 only.
+    in_from = set(members(known_from).values_list("pk", flat=True))
+    in_to = set(members(known_to).values_list("pk", flat=True))
     registrations = (
-        in_county(county, known_to)
-        .filter(known_filter(known_to), school_year=school_year, registered_on__lte=on)
+        Registration.objects.filter(pk__in=sorted(in_from | in_to))
         .select_related("person")
         .prefetch_related(
             # Facts valid after D never decide the reading at D; facts recorded after K2 are
@@ -246,6 +287,10 @@ def reconcile(
                 "reason_facts",
                 queryset=ReasonFact.objects.filter(known_filter(known_to), valid_from__lte=on),
             ),
+            Prefetch(
+                "county_changes",
+                queryset=CountyChange.objects.select_related("from_county", "to_county"),
+            ),
         )
         .order_by("key")
     )
@@ -255,6 +300,10 @@ def reconcile(
     for registration in registrations:
         state_from = registration_state(kv, registration, on, known_from)
         state_to = registration_state(kv, registration, on, known_to)
+        if registration.pk not in in_from:
+            state_from = replace(state_from, exists=False)
+        if registration.pk not in in_to:
+            state_to = replace(state_to, exists=False)
         cells_from, cells_to = cells_of(state_from), cells_of(state_to)
         for cell in cells_from:
             values_from[cell] += 1
@@ -264,7 +313,15 @@ def reconcile(
             continue
         left = tuple(c for c in CELLS if c in cells_from - cells_to)
         entered = tuple(c for c in CELLS if c in cells_to - cells_from)
-        reasons, evidence = _classify(registration, on, known_from, known_to, left, entered)
+        reasons, evidence = _classify(
+            registration,
+            on,
+            known_from,
+            known_to,
+            left,
+            entered,
+            moved=(registration.pk in in_from) != (registration.pk in in_to),
+        )
         person = registration.person
         moves.append(
             Move(
@@ -371,6 +428,7 @@ def reason_labels() -> dict[str, str]:
     """The reasons in the active language, for the text report."""
     return {
         LATE_REGISTRATION: _("late registration"),
+        COUNTY_CHANGE: _("moved between counties"),
         LATE_STATUS: _("late status"),
         CORRECTION: _("correction"),
         REASON_CHANGE: _("reason change"),
@@ -488,3 +546,243 @@ def reconciliation_text(
                     + f"; {_describe(move.at_from)} → {_describe(move.at_to)}"
                 )
     return "\n".join(lines) + "\n"
+
+
+# Udir's published columns (`udir.models.COUNTS`) as cells of the engine's tables. Udir's
+# "Ikke i målgruppen" is everyone registered outside the target group, those outside the age
+# limit included: the engine's `not_in_target_group`.
+UDIR_CELLS: dict[str, tuple[str, str]] = LABEL_KEYS
+
+# What an unexplained remainder may be, for the report (docs/statistics.md).
+MATCHES = "matches"  # Udir's number is the county's own at the extraction instant
+AGE_VIEW = "age_view"  # Udir's number is the county's all-ages (follow-up) view
+NOT_PUBLISHED = "not_published"  # Udir did not publish the cell (suppressed or missing)
+UNEXPLAINED = "unexplained"  # the county's data cannot explain the remainder
+
+
+@dataclass(frozen=True)
+class UdirCell:
+    """One published cell of Udir's table beside the county's own numbers.
+
+    `own_then` is the county's number at D as known at Udir's extraction instant K1, `own_now`
+    as known at K2. `own_now − own_then` is explained registration by registration (the moves of
+    `Reconciliation`); `own_then − udir` is Udir's side: `explanation` says what it is, as far as
+    the county's data can tell."""
+
+    field: str
+    table: str
+    key: str
+    udir: int | None
+    own_then: int
+    own_now: int
+    all_ages_then: int | None  # the county's own follow-up view, where it differs
+    explanation: str
+
+    @property
+    def explained(self) -> int:
+        return self.own_now - self.own_then
+
+    @property
+    def remainder(self) -> int | None:
+        """What the county's data do not explain: own at K1 − Udir (None: not published)."""
+        return None if self.udir is None else self.own_then - self.udir
+
+
+@dataclass(frozen=True)
+class UdirReconciliation:
+    table_version: int
+    table_file: str
+    reconciliation: Reconciliation
+    cells: tuple[UdirCell, ...]
+
+    @property
+    def unexplained(self) -> tuple[UdirCell, ...]:
+        return tuple(c for c in self.cells if c.explanation == UNEXPLAINED)
+
+
+class NoUdirRow(LookupError):
+    pass
+
+
+def reconcile_with_udir(
+    kv: Kodeverk,
+    *,
+    county: str,
+    school_year: int,
+    on: date,
+    table,
+    extracted_at: datetime,
+    known_to: datetime | None = None,
+) -> UdirReconciliation:
+    """The county's Table 1 and Table 2 at D compared cell by cell with Udir's published row
+    (`udir.UdirRow` of `table`), read as known at Udir's extraction instant K1 (`extracted_at`)
+    and as known at K2 (`known_to`, None = now). The difference own(K2) − own(K1) is listed
+    registration by registration (`reconcile`); own(K1) − Udir is classified per cell: equal
+    (`matches`), equal to the county's all-ages view (`age_view`: Udir did not apply the age
+    limit the county did, or the other way round), not published, or `unexplained`."""
+    from veiviser.udir.models import UdirRow
+
+    row = UdirRow.objects.filter(table=table, counting_date=on, county=county).first()
+    if row is None:
+        raise NoUdirRow(
+            _("Udir's table v%(version)s has no row for county %(county)s at %(date)s")
+            % {"version": table.version, "county": county, "date": on.isoformat()}
+        )
+    result = reconcile(
+        kv,
+        county=county,
+        school_year=school_year,
+        on=on,
+        known_from=extracted_at,
+        known_to=known_to,
+    )
+    by_cell = {(c.table, c.key): c for c in result.cells}
+    outside_age = by_cell[("table2", "outside_age")].value_from
+    cells = []
+    for udir_field, (table_name, key) in UDIR_CELLS.items():
+        cell = by_cell[(table_name, key)]
+        published = getattr(row, udir_field)
+        all_ages = None
+        if key == "target_group":
+            all_ages = cell.value_from + outside_age
+        elif key == "not_in_target_group":
+            all_ages = cell.value_from - outside_age
+        if published is None:
+            explanation = NOT_PUBLISHED
+        elif published == cell.value_from:
+            explanation = MATCHES
+        elif all_ages is not None and outside_age and published == all_ages:
+            explanation = AGE_VIEW
+        else:
+            explanation = UNEXPLAINED
+        cells.append(
+            UdirCell(
+                field=udir_field,
+                table=table_name,
+                key=key,
+                udir=published,
+                own_then=cell.value_from,
+                own_now=cell.value_to,
+                all_ages_then=all_ages,
+                explanation=explanation,
+            )
+        )
+    return UdirReconciliation(
+        table_version=table.version,
+        table_file=table.filename,
+        reconciliation=result,
+        cells=tuple(cells),
+    )
+
+
+def udir_explanation_labels() -> dict[str, str]:
+    return {
+        MATCHES: _("equal to the county's number at the extraction instant"),
+        AGE_VIEW: _("equal to the county's all-ages view: the age limit is applied differently"),
+        NOT_PUBLISHED: _("not published by Udir"),
+        UNEXPLAINED: _("not explained by the county's data"),
+    }
+
+
+def udir_document(result: UdirReconciliation) -> dict:
+    """The `udir` part of `veiviser reconcile --udir --format json`."""
+    return {
+        "version": result.table_version,
+        "file": result.table_file,
+        "cells": [
+            {
+                "field": c.field,
+                "table": c.table,
+                "key": c.key,
+                "udir": c.udir,
+                "own_at_extraction": c.own_then,
+                "own_now": c.own_now,
+                "explained_by_registrations": c.explained,
+                "remainder": c.remainder,
+                "all_ages_at_extraction": c.all_ages_then,
+                "explanation": c.explanation,
+            }
+            for c in result.cells
+        ],
+    }
+
+
+def udir_rows(result: UdirReconciliation) -> tuple[list[str], list[list]]:
+    """The Udir comparison as CSV rows, one per published cell."""
+    header = [
+        "field",
+        "table",
+        "key",
+        "udir",
+        "own_at_extraction",
+        "own_now",
+        "explained_by_registrations",
+        "remainder",
+        "all_ages_at_extraction",
+        "explanation",
+    ]
+    rows = [
+        [
+            c.field,
+            c.table,
+            c.key,
+            c.udir,
+            c.own_then,
+            c.own_now,
+            c.explained,
+            c.remainder,
+            c.all_ages_then,
+            c.explanation,
+        ]
+        for c in result.cells
+    ]
+    return header, rows
+
+
+def udir_text(result: UdirReconciliation, *, extracted_text: str, known_to_text: str | None) -> str:
+    """The plain-text report: Udir's cells beside the county's, then the registrations that
+    explain the county's own change since the extraction (`reconciliation_text`)."""
+    from veiviser.statistics.exports import row_labels
+
+    labels = row_labels()
+    explanations = udir_explanation_labels()
+    recon = result.reconciliation
+    lines = [
+        _(
+            "Udir's table v%(version)s (%(file)s), county %(county)s at %(date)s, "
+            "compared with the county's numbers as known at Udir's extraction (%(from)s) and "
+            "as known at %(to)s"
+        )
+        % {
+            "version": result.table_version,
+            "file": result.table_file,
+            "county": recon.county,
+            "date": recon.on.isoformat(),
+            "from": extracted_text,
+            "to": known_to_text or _("now"),
+        },
+        "",
+    ]
+    width = max(len(label) for label in labels.values())
+    head = [_("Cell"), "Udir", _("extraction"), _("after"), _("remainder")]
+    lines.append(f"{head[0]:<{width}}  {head[1]:>8}  {head[2]:>10}  {head[3]:>8}  {head[4]:>10}  ")
+    for c in result.cells:
+        udir = "*" if c.udir is None else str(c.udir)
+        remainder = "" if c.remainder is None else f"{c.remainder:+}"
+        lines.append(
+            f"{labels[(c.table, c.key)]:<{width}}  {udir:>8}  {c.own_then:>10}  {c.own_now:>8}  "
+            f"{remainder:>10}  {explanations[c.explanation]}"
+        )
+    lines.append("")
+    lines.append(
+        _(
+            "A remainder the county's data cannot explain comes from Udir's side: its own "
+            "processing of the extraction (e.g. youths registered in two counties, or an age "
+            "computed otherwise), or an extraction instant given here that is not Udir's."
+        )
+    )
+    lines.append("")
+    lines.append(
+        reconciliation_text(recon, known_from_text=extracted_text, known_to_text=known_to_text)
+    )
+    return "\n".join(lines)

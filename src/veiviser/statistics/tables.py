@@ -11,7 +11,7 @@ pure functions; the tests check that both agree.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
 from veiviser.codes.selectors import Kodeverk, school_year_bounds, school_year_label
@@ -87,21 +87,24 @@ def annotate_reading(queryset, *, on: date, known_at: datetime | None):
 def in_county(county: str, known_at: datetime | None):
     """Registrations that belonged to `county` as known at K. A county split or merge moves
     registrations (`registry.CountyChange`); read as known before the move, a registration
-    belongs to the county it was moved from, so earlier tables reproduce under the old county."""
+    belongs to the county it was moved from, so earlier tables reproduce under the old county.
+
+    As known at K a registration belongs to the `from_county` of its first move recorded after
+    K, or, when it has none, to its county now. Written as "in the county now and not moved
+    since K, or first moved away from it after K": the first part is an anti-join (NOT EXISTS)
+    over the county changes, not a correlated "county then" subquery per registration
+    (docs/performance.md, "The known-at reading and county changes")."""
     if known_at is None:
         return Registration.objects.filter(county__number=county)
-    first_move_after = (
-        CountyChange.objects.filter(registration=OuterRef("pk"), recorded_at__gt=known_at)
-        .order_by("recorded_at", "pk")
-        .values("from_county__number")[:1]
+    later = CountyChange.objects.filter(recorded_at__gt=known_at)
+    earlier_of_same = later.filter(registration=OuterRef("registration")).filter(
+        Q(recorded_at__lt=OuterRef("recorded_at"))
+        | Q(recorded_at=OuterRef("recorded_at"), pk__lt=OuterRef("pk"))
     )
-    moved_away = CountyChange.objects.filter(
-        from_county__number=county, recorded_at__gt=known_at
-    ).values("registration_id")
-    return (
-        Registration.objects.filter(Q(county__number=county) | Q(pk__in=moved_away))
-        .annotate(county_then=Coalesce(Subquery(first_move_after), F("county__number")))
-        .filter(county_then=county)
+    first_move_from_here = later.filter(from_county__number=county).filter(~Exists(earlier_of_same))
+    return Registration.objects.filter(
+        (Q(county__number=county) & ~Exists(later.filter(registration=OuterRef("pk"))))
+        | Q(pk__in=first_move_from_here.values("registration_id"))
     )
 
 

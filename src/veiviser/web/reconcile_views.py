@@ -30,11 +30,15 @@ from veiviser.statistics.reconcile import (
     MULTIPLE,
     REASONS,
     InstantsOutOfOrder,
+    NoUdirRow,
     check_period,
     reason_labels,
     reconcile,
+    reconcile_with_udir,
+    udir_explanation_labels,
 )
 from veiviser.statistics.tables import DateOutsideSchoolYear
+from veiviser.udir.selectors import latest_table
 from veiviser.web.forms import DateInput, DateTimeInput
 from veiviser.web.statistics_views import OSLO, _years
 
@@ -78,6 +82,14 @@ class ReconcileForm(forms.Form):
         widget=DateTimeInput(),
         help_text=gettext_lazy("Norwegian time. Empty: everything recorded so far."),
     )
+    udir = forms.BooleanField(
+        label=gettext_lazy("Compare with Udir's published table"),
+        required=False,
+        help_text=gettext_lazy(
+            "The newest imported version. The first reading is then the instant Udir "
+            "extracted the data."
+        ),
+    )
 
     def __init__(self, *args, years: list[int], **kw):
         super().__init__(*args, **kw)
@@ -119,6 +131,8 @@ class ReconcileForm(forms.Form):
             )
         except InstantsOutOfOrder:
             self.add_error("known_to", _("The second reading must come after the first."))
+        if data.get("udir") and latest_table() is None:
+            self.add_error("udir", _("No Udir table has been imported yet."))
         return data
 
 
@@ -141,6 +155,27 @@ def _local(instant) -> str:
     return timezone.localtime(instant, OSLO).strftime("%d.%m.%Y %H:%M")
 
 
+def _udir_context(compared, labels: dict) -> dict | None:
+    if compared is None:
+        return None
+    explanations = udir_explanation_labels()
+    return {
+        "version": compared.table_version,
+        "file": compared.table_file,
+        "cells": [
+            {
+                "label": labels[(c.table, c.key)],
+                "udir": "*" if c.udir is None else c.udir,
+                "own_then": c.own_then,
+                "own_now": c.own_now,
+                "remainder": "" if c.remainder is None else f"{c.remainder:+}",
+                "explanation": explanations[c.explanation],
+            }
+            for c in compared.cells
+        ],
+    }
+
+
 @login_required
 def reconcile_view(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -154,14 +189,31 @@ def reconcile_view(request: HttpRequest) -> HttpResponse:
         return render(request, "web/reconcile.html", context, status=400)
     data = form.cleaned_data
     county = user.county
-    result = reconcile(
-        kodeverk(),
-        county=county.number,
-        school_year=data["school_year"],
-        on=data["date"],
-        known_from=data["known_from"],
-        known_to=data["known_to"],
-    )
+    compared = None
+    if data["udir"]:
+        try:
+            compared = reconcile_with_udir(
+                kodeverk(),
+                county=county.number,
+                school_year=data["school_year"],
+                on=data["date"],
+                table=latest_table(),
+                extracted_at=data["known_from"],
+                known_to=data["known_to"],
+            )
+        except NoUdirRow as missing:
+            form.add_error("udir", str(missing))
+            return render(request, "web/reconcile.html", context, status=400)
+        result = compared.reconciliation
+    else:
+        result = reconcile(
+            kodeverk(),
+            county=county.number,
+            school_year=data["school_year"],
+            on=data["date"],
+            known_from=data["known_from"],
+            known_to=data["known_to"],
+        )
     labels = exports.row_labels()
     reasons = reason_labels()
     reason_names = dict(ReasonGroup.objects.values_list("key", "name"))
@@ -219,6 +271,7 @@ def reconcile_view(request: HttpRequest) -> HttpResponse:
             ],
             "move_count": len(result.moves),
             "changed": changed,
+            "udir": _udir_context(compared, labels),
         }
     )
     audit.log(
@@ -230,6 +283,7 @@ def reconcile_view(request: HttpRequest) -> HttpResponse:
             "date": result.on.isoformat(),
             "from": data["known_from"].isoformat(),
             "to": data["known_to"].isoformat() if data["known_to"] else None,
+            "udir": compared.table_version if compared else None,
         },
     )
     return render(request, "web/reconcile.html", context)

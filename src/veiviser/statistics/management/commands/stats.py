@@ -10,8 +10,12 @@ from veiviser.organisation.models import County
 from veiviser.statistics import exports
 from veiviser.statistics.counts import REPORTS, report_document
 from veiviser.statistics.programmes import NOT_BITEMPORAL
-from veiviser.statistics.suppression import suppress_document
-from veiviser.statistics.tables import DateOutsideSchoolYear, statistics_document
+from veiviser.statistics.suppression import suppress_document, suppress_report
+from veiviser.statistics.tables import (
+    DateOutsideSchoolYear,
+    main_group_codes,
+    statistics_document,
+)
 
 
 class Command(BaseCommand):
@@ -44,7 +48,7 @@ class Command(BaseCommand):
             "--suppress",
             action="store_true",
             help="apply the county's small-number rule: hide counts from 1 to the threshold − 1 "
-            "and every cell that would reveal one",
+            "and every cell (or share) that would reveal one; with --report too",
         )
         parser.add_argument(
             "--report",
@@ -63,12 +67,8 @@ class Command(BaseCommand):
         report = options["report"]
         if output_format == "xlsx" and not output:
             raise CommandError(_("--format xlsx writes a file: give --output FILE.xlsx"))
-        if report and output_format == "xlsx":
-            raise CommandError(_("--report gives json or csv, not xlsx"))
         if report and options["date"]:
             raise CommandError(_("--report counts at the school year's own dates: drop --date"))
-        if report and options["suppress"]:
-            raise CommandError(_("--suppress applies to Table 1 and 2 only, not to --report yet"))
         if report in NOT_BITEMPORAL and options["known_at"]:
             raise CommandError(
                 _("--report %(report)s counts recorded work as it is now: drop --known-at")
@@ -97,9 +97,24 @@ class Command(BaseCommand):
                 )
         except (DateOutsideSchoolYear, LookupError) as exc:
             raise CommandError(str(exc)) from None
-        if options["suppress"]:
+        if options["suppress"] and report:
+            groups = main_group_codes(kodeverk(), options["school_year"])
+            document = suppress_report(
+                document,
+                county.suppression_threshold,
+                main_groups={str(g): codes for g, codes in groups.items()},
+            )
+        elif options["suppress"]:
             document = suppress_document(document, county.suppression_threshold)
 
+        if output_format == "xlsx" and report:
+            exports.write_report_xlsx(
+                document,
+                output,
+                county_name=county.name,
+                threshold=county.suppression_threshold,
+            )
+            return
         if output_format == "xlsx":
             exports.write_xlsx(
                 document,
