@@ -23,6 +23,7 @@ from veiviser.letters.models import (
     Letter,
     LetterBatch,
     LetterBlock,
+    LetterBlockChange,
     Letterhead,
     LetterKind,
     LetterTemplate,
@@ -197,27 +198,48 @@ def letter_download(*, actor, letter: Letter) -> bytes:
 
 
 def letter_block_set(*, actor, person: Person, reason: str) -> LetterBlock:
-    """Block letters to the youth's guardians (confidentiality); needs CHANGE on the youth."""
+    """Block letters to the youth's guardians (confidentiality); needs CHANGE on the youth.
+    Setting it again with another reason changes the reason. Each step is kept in the block's
+    history (`LetterBlockChange`: who, when, why), shown on the youth page."""
     policy.require(actor, policy.CHANGE, person)
     reason = reason.strip()
     if not reason:
         require_none([Problem("reason", _("give the reason for the block"))])
     with transaction.atomic():
+        before = LetterBlock.objects.select_for_update().filter(person=person).first()
         block, created = LetterBlock.objects.update_or_create(
             person=person, defaults={"reason": reason, "created_by": actor}
         )
+        if created or before.reason != reason:
+            LetterBlockChange.objects.create(
+                county_id=person.county_id,
+                person=person,
+                action=LetterBlockChange.Action.SET if created else LetterBlockChange.Action.CHANGED,
+                reason=reason,
+                at=timezone.now(),
+                by=actor,
+            )
         audit.log(actor, "letters.block.set", block, data={"person": person.pk, "new": created})
     return block
 
 
-def letter_block_clear(*, actor, person: Person) -> bool:
-    """Lift the block on letters to the youth's guardians. Returns whether there was one."""
+def letter_block_clear(*, actor, person: Person, reason: str = "") -> bool:
+    """Lift the block on letters to the youth's guardians, saying why (`reason`, kept in the
+    block's history). Returns whether there was one."""
     policy.require(actor, policy.CHANGE, person)
     block = LetterBlock.objects.filter(person=person).first()
     if block is None:
         return False
     with transaction.atomic():
         audit.log(actor, "letters.block.cleared", block, data={"person": person.pk})
+        LetterBlockChange.objects.create(
+            county_id=person.county_id,
+            person=person,
+            action=LetterBlockChange.Action.LIFTED,
+            reason=reason.strip(),
+            at=timezone.now(),
+            by=actor,
+        )
         block.delete()
     return True
 
