@@ -214,7 +214,9 @@ def letter_block_set(*, actor, person: Person, reason: str) -> LetterBlock:
             LetterBlockChange.objects.create(
                 county_id=person.county_id,
                 person=person,
-                action=LetterBlockChange.Action.SET if created else LetterBlockChange.Action.CHANGED,
+                action=LetterBlockChange.Action.SET
+                if created
+                else LetterBlockChange.Action.CHANGED,
                 reason=reason,
                 at=timezone.now(),
                 by=actor,
