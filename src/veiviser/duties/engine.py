@@ -220,9 +220,11 @@ def duties_of(case: Case, deadlines: Deadlines, on: date, group_of: GroupOf) -> 
             if spell_starts and spell_starts[-1] is not None:
                 spell_starts.append(None)  # the spell ended on `day`
             continue
-        if not spell_starts or spell_starts[-1] is None:
-            spell_starts.append(day)
-        elif day != spell_starts[-1] and established_in(spell_starts[-1], day - timedelta(1)):
+        if (
+            not spell_starts
+            or spell_starts[-1] is None
+            or (day != spell_starts[-1] and established_in(spell_starts[-1], day - timedelta(1)))
+        ):
             spell_starts.append(day)
 
     def spell_at(day: date) -> date | None:
@@ -267,9 +269,7 @@ def duties_of(case: Case, deadlines: Deadlines, on: date, group_of: GroupOf) -> 
     # before it); in a later spell it starts on the spell's first day.
     bounds = [day for day in spell_starts if day is not None]
     for start in bounds:
-        ends = [
-            day for day in change_days if day > start and (day in bounds or group_at(day) != 1)
-        ]
+        ends = [day for day in change_days if day > start and (day in bounds or group_at(day) != 1)]
         end = ends[0] if ends else None
         in_spell = [c for c in contacts if end is None or c.on < end]
         if start == case.registered_on:
