@@ -108,7 +108,31 @@ def letter_create(
     """Make a letter from the active `template` to the youth (`recipient` None) or to one of
     the youth's guardians, and keep its PDF. A letter to a guardian is refused when the youth's
     record blocks letters to guardians (confidentiality, DOMAIN.md §6 duty 2). An appointment
-    letter needs its time and place."""
+    letter needs its time and place. The letter is dated today."""
+    return letter_make(
+        actor=actor,
+        registration=registration,
+        template=template,
+        recipient=recipient,
+        context_extra=context_extra,
+        batch=batch,
+        on=timezone.localdate(),
+    )
+
+
+def letter_make(
+    *,
+    actor,
+    registration: Registration,
+    template: LetterTemplate,
+    recipient: Guardian | None,
+    context_extra: dict | None,
+    batch: LetterBatch | None,
+    on: date,
+) -> Letter:
+    """`letter_create` with the date the letter's text carries. Only the demo county's
+    synthetic history (`letters.demo`) makes letters dated in the past; everything else uses
+    `letter_create` (today)."""
     policy.require(actor, policy.CHANGE, registration)
     person = registration.person
     extra = context_extra or {}
@@ -136,7 +160,6 @@ def letter_create(
             problems.append(Problem("appointment_place", _("an appointment needs a place")))
     require_none(problems)
 
-    on = timezone.localdate()
     if recipient is None:
         recipient_block = {"name": person.full_name, "address": person.address}
     else:
