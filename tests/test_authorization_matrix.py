@@ -174,6 +174,19 @@ OBJECT_URLS = {
             "admin": set(),
         },
     ),
+    # Moving to another unit: ASSIGN, like reassigning (registry.registration_move_unit).
+    "web:move-unit": (
+        "post",
+        "registration",
+        {
+            "advisor": set(),
+            "coordinator": {"own", "unit"},
+            "leader": {"own", "unit", "other_unit"},
+            "office": {"own", "unit", "other_unit"},
+            "project": set(),
+            "admin": set(),
+        },
+    ),
 }
 # Reached only through their own tests (they need other objects than a registration).
 ELSEWHERE = {

@@ -197,14 +197,54 @@ def duties_of(case: Case, deadlines: Deadlines, on: date, group_of: GroupOf) -> 
     contacts = sorted((c for c in case.contacts if c.on <= until), key=lambda c: (c.on, c.pk or 0))
     established = next((c for c in contacts if c.establishes), None)
 
+    def established_in(start: date, end: date) -> bool:
+        """Contact established in the OTUK spell that started on `start`, up to `end`. The
+        first spell (from the registration day) counts every earlier contact too."""
+        since = date.min if start == case.registered_on else start
+        return any(c.establishes and since <= c.on <= end for c in contacts)
+
     def contact_event(contact: ContactEvent) -> Event:
         return Event(
             "contact", contact.on, contact.pk, "established" if contact.establishes else ""
         )
 
+    # OTUK spells (docs/duties.md, "renewed contact"): OTUK stays until contact is established
+    # (DOMAIN.md §4), and OT must try again while the youth is in the target group (§6.3). A
+    # spell starts on the registration day (if OTUK), on each day the status comes back to
+    # main group 1 from another group, and on a day OTUK is recorded again after contact was
+    # established in the running spell (contact lost). Contact established in an earlier
+    # spell does not count in a later one.
+    spell_starts: list[date] = []
+    for day, _code, g in groups:
+        if g != 1:
+            if spell_starts and spell_starts[-1] is not None:
+                spell_starts.append(None)  # the spell ended on `day`
+            continue
+        if (
+            not spell_starts
+            or spell_starts[-1] is None
+            or (day != spell_starts[-1] and established_in(spell_starts[-1], day - timedelta(1)))
+        ):
+            spell_starts.append(day)
+
+    def spell_at(day: date) -> date | None:
+        """The start of the OTUK spell running on `day`, if any (before the registration day:
+        the first spell, as the status then is the default OTUK)."""
+        day = max(day, case.registered_on)
+        start = None
+        for change, (_d, _c, g) in zip(change_days, groups, strict=True):
+            if change > day:
+                break
+            if g != 1:
+                start = None
+            elif start is None or change in spell_starts:
+                start = change
+        return start
+
     def uncontacted(day: date) -> bool:
-        """Still OTUK on the day, and no contact established by then."""
-        return group_at(day) == 1 and (established is None or established.on > day)
+        """In an OTUK spell on the day, and no contact established in it by then."""
+        start = spell_at(day)
+        return start is not None and not established_in(start, day)
 
     group_now = group_at(until)
     duties: list[Duty] = []
@@ -223,21 +263,36 @@ def duties_of(case: Case, deadlines: Deadlines, on: date, group_of: GroupOf) -> 
     first = min(candidates, key=lambda e: (e.on, e.source != "contact"), default=None)
     add(Kind.FIRST_CONTACT, case.registered_on + timedelta(deadlines.first_contact_days), first)
 
-    # 2. Renewed contact attempts while OTUK: at most N days between two attempts, from the
-    # first attempt on, until contact is established or the status leaves OTUK.
-    if contacts:
-        previous = contacts[0]
-        while uncontacted(previous.on):
-            due = previous.on + timedelta(deadlines.renewed_contact_days)
-            following = next((c for c in contacts if c.on > previous.on), None)
+    # 2. Renewed contact attempts while OTUK: at most N days between two attempts, until
+    # contact is established or the status leaves OTUK. In the spell from the registration
+    # day the chain starts at the first attempt (the first-contact duty covers the time
+    # before it); in a later spell it starts on the spell's first day.
+    bounds = [day for day in spell_starts if day is not None]
+    for start in bounds:
+        ends = [day for day in change_days if day > start and (day in bounds or group_at(day) != 1)]
+        end = ends[0] if ends else None
+        in_spell = [c for c in contacts if end is None or c.on < end]
+        if start == case.registered_on:
+            if not in_spell:
+                continue
+            previous, strict = in_spell[0].on, True
+        else:
+            previous, strict = start, False
+        while uncontacted(previous):
+            due = previous + timedelta(deadlines.renewed_contact_days)
+            following = next(
+                (c for c in in_spell if (c.on > previous if strict else c.on >= previous)),
+                None,
+            )
+            strict = True
             if following is None:
-                if uncontacted(until) and due <= year_end:
+                if end is None and uncontacted(until) and due <= year_end:
                     duties.append(Duty(Kind.RENEWED_CONTACT, due, _state(due, on, None)))
                 break
-            if not uncontacted(following.on - timedelta(days=1)):
+            if following.on > start and not uncontacted(following.on - timedelta(days=1)):
                 break  # the status left OTUK before the next attempt: the duty lapsed
             duties.append(Duty(Kind.RENEWED_CONTACT, due, State.MET, contact_event(following)))
-            previous = following
+            previous = following.on
 
     # 3. Written information about rights, to the youth and, for a youth under 18 on the
     # registration day, to a guardian: met by the first information letter to each.

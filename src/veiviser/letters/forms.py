@@ -80,3 +80,10 @@ class LetterBlockForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    lift_reason = forms.CharField(
+        label=_("Reason for lifting the block"),
+        help_text=_("Only when you lift the block: it is kept in the block's history."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

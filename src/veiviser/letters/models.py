@@ -171,6 +171,50 @@ class LetterBlock(models.Model):
         return self.person.county.number
 
 
+class LetterBlockChange(models.Model):
+    """One step in the history of a youth's block on letters to guardians: set, its reason
+    changed, or lifted; who did it, when and why (shown on the youth page, docs/casework.md).
+    Written by `services.letter_block_set` / `letter_block_clear` only, never changed."""
+
+    class Action(models.TextChoices):
+        SET = "set", _("Block set")
+        CHANGED = "changed", _("Reason changed")
+        LIFTED = "lifted", _("Block lifted")
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="letter_block_changes",
+        verbose_name=_("young person"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("change of the block on letters to guardians")
+        verbose_name_plural = _("changes of the block on letters to guardians")
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def county_number(self) -> str:
+        return self.county.number
+
+
 class BatchStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

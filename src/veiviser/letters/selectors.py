@@ -9,6 +9,7 @@ from veiviser.letters.models import (
     Audience,
     Letter,
     LetterBlock,
+    LetterBlockChange,
     LetterKind,
     LetterTemplate,
 )
@@ -42,6 +43,11 @@ def letters_of(registrations):
 
 def guardian_letters_blocked(person) -> LetterBlock | None:
     return LetterBlock.objects.filter(person=person).first()
+
+
+def letter_block_history(person) -> list[LetterBlockChange]:
+    """The block's history for the youth page, newest first: set, reason changed, lifted."""
+    return list(LetterBlockChange.objects.filter(person=person).select_related("by"))
 
 
 def batch_candidates(*, county, since: date, unit=None, user=None, today: date):

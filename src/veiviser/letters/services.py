@@ -23,6 +23,7 @@ from veiviser.letters.models import (
     Letter,
     LetterBatch,
     LetterBlock,
+    LetterBlockChange,
     Letterhead,
     LetterKind,
     LetterTemplate,
@@ -107,7 +108,31 @@ def letter_create(
     """Make a letter from the active `template` to the youth (`recipient` None) or to one of
     the youth's guardians, and keep its PDF. A letter to a guardian is refused when the youth's
     record blocks letters to guardians (confidentiality, DOMAIN.md §6 duty 2). An appointment
-    letter needs its time and place."""
+    letter needs its time and place. The letter is dated today."""
+    return letter_make(
+        actor=actor,
+        registration=registration,
+        template=template,
+        recipient=recipient,
+        context_extra=context_extra,
+        batch=batch,
+        on=timezone.localdate(),
+    )
+
+
+def letter_make(
+    *,
+    actor,
+    registration: Registration,
+    template: LetterTemplate,
+    recipient: Guardian | None,
+    context_extra: dict | None,
+    batch: LetterBatch | None,
+    on: date,
+) -> Letter:
+    """`letter_create` with the date the letter's text carries. Only the demo county's
+    synthetic history (`letters.demo`) makes letters dated in the past; everything else uses
+    `letter_create` (today)."""
     policy.require(actor, policy.CHANGE, registration)
     person = registration.person
     extra = context_extra or {}
@@ -135,7 +160,6 @@ def letter_create(
             problems.append(Problem("appointment_place", _("an appointment needs a place")))
     require_none(problems)
 
-    on = timezone.localdate()
     if recipient is None:
         recipient_block = {"name": person.full_name, "address": person.address}
     else:
@@ -197,27 +221,50 @@ def letter_download(*, actor, letter: Letter) -> bytes:
 
 
 def letter_block_set(*, actor, person: Person, reason: str) -> LetterBlock:
-    """Block letters to the youth's guardians (confidentiality); needs CHANGE on the youth."""
+    """Block letters to the youth's guardians (confidentiality); needs CHANGE on the youth.
+    Setting it again with another reason changes the reason. Each step is kept in the block's
+    history (`LetterBlockChange`: who, when, why), shown on the youth page."""
     policy.require(actor, policy.CHANGE, person)
     reason = reason.strip()
     if not reason:
         require_none([Problem("reason", _("give the reason for the block"))])
     with transaction.atomic():
+        before = LetterBlock.objects.select_for_update().filter(person=person).first()
         block, created = LetterBlock.objects.update_or_create(
             person=person, defaults={"reason": reason, "created_by": actor}
         )
+        if created or before.reason != reason:
+            LetterBlockChange.objects.create(
+                county_id=person.county_id,
+                person=person,
+                action=LetterBlockChange.Action.SET
+                if created
+                else LetterBlockChange.Action.CHANGED,
+                reason=reason,
+                at=timezone.now(),
+                by=actor,
+            )
         audit.log(actor, "letters.block.set", block, data={"person": person.pk, "new": created})
     return block
 
 
-def letter_block_clear(*, actor, person: Person) -> bool:
-    """Lift the block on letters to the youth's guardians. Returns whether there was one."""
+def letter_block_clear(*, actor, person: Person, reason: str = "") -> bool:
+    """Lift the block on letters to the youth's guardians, saying why (`reason`, kept in the
+    block's history). Returns whether there was one."""
     policy.require(actor, policy.CHANGE, person)
     block = LetterBlock.objects.filter(person=person).first()
     if block is None:
         return False
     with transaction.atomic():
         audit.log(actor, "letters.block.cleared", block, data={"person": person.pk})
+        LetterBlockChange.objects.create(
+            county_id=person.county_id,
+            person=person,
+            action=LetterBlockChange.Action.LIFTED,
+            reason=reason.strip(),
+            at=timezone.now(),
+            by=actor,
+        )
         block.delete()
     return True
 

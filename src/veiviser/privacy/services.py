@@ -137,6 +137,7 @@ SCRUBBED = {
     "casework.plan": {"goals": "", "steps": ""},
     "letters.letter": {"pdf": b"", "recipient_name": ""},
     "letters.letterblock": {"reason": ""},
+    "letters.letterblockchange": {"reason": ""},
     "quality.receivedtransfer": {"history": {}},
     "measures.placement": {"contact_person": "", "contact_phone": ""},
     "measures.followup": {"note": ""},

@@ -203,6 +203,44 @@ def registration_assign(*, actor, registration: Registration, advisor) -> bool:
     return True
 
 
+def registration_move_unit(*, actor, registration: Registration, unit: Unit) -> bool:
+    """Move the registration to another OT unit of its county (the youth moved within the
+    county, or the registration had no unit). Needs ASSIGN on the registration as it stands: a
+    unit coordinator hands their unit's youth over to another unit; a registration without a
+    unit needs county scope (office, county leader). The advisor is cleared unless they work
+    in the new unit, so the youth lands in the new unit's list of unassigned youths. Returns
+    whether it changed."""
+    policy.require(actor, policy.ASSIGN, registration)
+    problems = []
+    if unit is None or unit.county_id != registration.county_id:
+        problems.append(Problem("unit", _("not a unit of the registration's county")))
+    elif unit.closed_on is not None and unit.closed_on <= timezone.localdate():
+        problems.append(Problem("unit", _("the unit is closed")))
+    require_none(problems)
+    if registration.unit_id == unit.pk:
+        return False
+    with transaction.atomic():
+        previous_unit = registration.unit_id
+        previous_advisor = registration.advisor_id
+        registration.unit = unit
+        fields = ["unit"]
+        if registration.advisor_id is not None and registration.advisor.unit_id != unit.pk:
+            registration.advisor = None
+            fields.append("advisor")
+        registration.save(update_fields=fields)
+        audit.log(
+            actor,
+            "registry.registration.unit_moved",
+            registration,
+            data={
+                "from": previous_unit,
+                "to": unit.pk,
+                "advisor_cleared": previous_advisor if "advisor" in fields else None,
+            },
+        )
+    return True
+
+
 def youth_register(
     *,
     actor,

@@ -2,6 +2,7 @@
 problems are put back on the fields (`add_problems`)."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -134,6 +135,20 @@ class AssignForm(forms.Form):
     def __init__(self, *args, county_id: int, unit_id: int | None = None, **kw):
         super().__init__(*args, **kw)
         self.fields["advisor"].queryset = advisors_of(county_id, unit_id)
+
+
+class MoveUnitForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("New unit"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, county_id: int, current_unit_id: int | None = None, **kw):
+        super().__init__(*args, **kw)
+        today = timezone.localdate()
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(county_id=county_id)
+            .exclude(pk=current_unit_id)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=today))
+            .order_by("name")
+        )
 
 
 class BulkAssignForm(AssignForm):

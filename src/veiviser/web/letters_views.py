@@ -32,6 +32,7 @@ def letters_context(user, person: Person, context: dict) -> None:
     guardians = context.get("guardians", [])
     block = selectors.guardian_letters_blocked(person)
     context["letter_block"] = block
+    context["letter_block_history"] = selectors.letter_block_history(person)
     can_change_person = False
     # The entries' registrations are those the user may view: one query for all their letters.
     by_registration: dict[int, list] = {}
@@ -128,7 +129,9 @@ def letter_block_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Letters to the guardians are blocked."))
         else:
-            if letters.letter_block_clear(actor=request.user, person=person):
+            if letters.letter_block_clear(
+                actor=request.user, person=person, reason=form.cleaned_data["lift_reason"]
+            ):
                 messages.success(request, _("The block on letters to the guardians was lifted."))
     except ValidationFailed as failed:
         messages.error(request, " ".join(p.reason for p in failed.problems))

@@ -151,6 +151,20 @@ def _trend_context(kv, county, on: date, user, unit) -> dict:
     return {"trend_dates": [_date_text(d) for d in dates], "trend_rows": rows, "chart": chart}
 
 
+# Rules whose fix is one form on the youth page: the link opens that form (`?endre=<prefix>`,
+# web.views._youth_page_context) at its place on the page.
+FIX_FORMS = {"no_unit": ("u", "move-unit-")}
+
+
+def _fix_url(rule_key: str, finding) -> str:
+    url = reverse("web:youth", args=[finding.person_id])
+    if rule_key in FIX_FORMS:
+        prefix, anchor = FIX_FORMS[rule_key]
+        rid = finding.registration_id
+        url = f"{url}?endre={prefix}{rid}#{anchor}{rid}"
+    return url
+
+
 @login_required
 def quality_view(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -179,7 +193,7 @@ def quality_view(request: HttpRequest) -> HttpResponse:
             "findings": [
                 {
                     "finding": f,
-                    "url": reverse("web:youth", args=[f.person_id]),
+                    "url": _fix_url(result.rule.key, f),
                 }
                 for f in result.findings
             ],

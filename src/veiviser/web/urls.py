@@ -43,6 +43,7 @@ urlpatterns = [
     path("tilmelding/<int:pk>/status/", views.status_record_view, name="status-record"),
     path("tilmelding/<int:pk>/arsak/", views.reason_record_view, name="reason-record"),
     path("tilmelding/<int:pk>/tildel/", views.assign_view, name="assign"),
+    path("tilmelding/<int:pk>/enhet/", views.move_unit_view, name="move-unit"),
     path("tilmelding/<int:pk>/brev/", letters_views.letter_create_view, name="letter-create"),
     path("brev/<int:pk>/pdf/", letters_views.letter_download_view, name="letter-download"),
     path("ungdom/<int:pk>/brevsperre/", letters_views.letter_block_view, name="letter-block"),

@@ -1,6 +1,7 @@
 """The staff web app: thin views over the selectors, services and the access policy."""
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -197,6 +198,7 @@ FORM_KEYS = (
     "status_form",
     "reason_form",
     "assign_form",
+    "move_unit_form",
     "note_form",
     "partner_form",
     "consent_form",
@@ -270,6 +272,7 @@ def _youth_context(request, person: Person) -> dict:
         group = kv.status_main_group(status, registration.school_year)
         can_change = policy.can(user, policy.CHANGE, registration)
         can_confidential = policy.can(user, policy.CONFIDENTIAL, registration)
+        can_assign = policy.can(user, policy.ASSIGN, registration)
         notes = [
             n
             for n in registration.notes.all()
@@ -322,7 +325,7 @@ def _youth_context(request, person: Person) -> dict:
                 if can_change
                 else None,
                 "can_change": can_change,
-                "can_assign": policy.can(user, policy.ASSIGN, registration),
+                "can_assign": can_assign,
                 "contact_form": forms.ContactForm(prefix=f"c{registration.pk}")
                 if can_change
                 else None,
@@ -340,6 +343,13 @@ def _youth_context(request, person: Person) -> dict:
                     unit_id=registration.unit_id,
                     initial={"advisor": registration.advisor_id},
                 ),
+                "move_unit_form": forms.MoveUnitForm(
+                    prefix=f"u{registration.pk}",
+                    county_id=registration.county_id,
+                    current_unit_id=registration.unit_id,
+                )
+                if can_assign
+                else None,
             }
         )
     context = {
@@ -386,7 +396,7 @@ def youth_view(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(user, policy.VIEW, person)
     if not policy.needs_reason(user, person):
         audit.log(user, "people.person.viewed", person)
-        return render(request, "web/youth.html", _youth_context(request, person))
+        return render(request, "web/youth.html", _youth_page_context(request, person))
     grant = _reason_grant(request, person)
     if grant is None or request.method == "POST":
         form = forms.AccessReasonForm(request.POST if request.method == "POST" else None)
@@ -394,7 +404,12 @@ def youth_view(request: HttpRequest, pk: int) -> HttpResponse:
             return render(
                 request,
                 "web/access_reason.html",
-                {"form": form, "pk": person.pk, "grant_hours": policy.REASON_GRANT_HOURS},
+                {
+                    "form": form,
+                    "pk": person.pk,
+                    "grant_hours": policy.REASON_GRANT_HOURS,
+                    "endre": request.GET.get("endre", "")[:20],
+                },
                 status=400 if form.errors else 200,
             )
         reason = form.cleaned_data["reason"]
@@ -408,12 +423,22 @@ def youth_view(request: HttpRequest, pk: int) -> HttpResponse:
         # `logged`: the opening right after the reason is already in the trail.
         grants[str(person.pk)] = {"until": until.timestamp(), "reason": reason, "logged": True}
         request.session[GRANTS_KEY] = grants
-        return redirect("web:youth", pk=person.pk)
+        page = reverse("web:youth", args=[person.pk])
+        opened = request.GET.get("endre", "")
+        return redirect(f"{page}?{urlencode({'endre': opened})}" if opened else page)
     if grant.pop("logged", False):
         request.session.modified = True
     else:
         audit.log(user, "people.person.viewed", person, reason=grant["reason"])
-    return render(request, "web/youth.html", _youth_context(request, person))
+    return render(request, "web/youth.html", _youth_page_context(request, person))
+
+
+def _youth_page_context(request, person: Person) -> dict:
+    """The youth page's context; `?endre=<form prefix>` opens that form (a fix link from the
+    data-quality check opens the form that fixes the finding)."""
+    context = _youth_context(request, person)
+    context["open_form"] = request.GET.get("endre", "")[:20]
+    return context
 
 
 def _registration_for_change(request, pk: int, action: str = policy.CHANGE) -> Registration:
@@ -644,6 +669,26 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _action(request, registration, form, act, _("The youth was reassigned."))
+
+
+@login_required
+@require_POST
+def move_unit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the registration to another unit of the county (registry.registration_move_unit)."""
+    registration = _registration_for_change(request, pk, policy.ASSIGN)
+    form = forms.MoveUnitForm(
+        request.POST,
+        prefix=f"u{registration.pk}",
+        county_id=registration.county_id,
+        current_unit_id=registration.unit_id,
+    )
+
+    def act(data):
+        registry.registration_move_unit(
+            actor=request.user, registration=registration, unit=data["unit"]
+        )
+
+    return _action(request, registration, form, act, _("The youth was moved to another unit."))
 
 
 @login_required

@@ -12,6 +12,7 @@ from veiviser.casework import services as casework
 from veiviser.casework.models import Channel, Outcome
 from veiviser.demo import generator
 from veiviser.exchange.importer import ImportFailed, import_lines
+from veiviser.letters import demo as letters_demo
 from veiviser.measures import demo as measures_demo
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import County, Role, User
@@ -107,6 +108,7 @@ class Command(BaseCommand):
                 )
                 api_clients = demo_clients(county)
                 programmes = self.record_programmes(county, seed)
+                letters = letters_demo.queue_information_letters(county, seed)
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -154,6 +156,14 @@ class Command(BaseCommand):
             )
             % programmes
         )
+        if letters:
+            self.stdout.write(
+                _(
+                    "Information letters: %(count)s queued; run `veiviser worker --batch` to "
+                    "make them (real PDFs, some minutes; docs/letters.md)."
+                )
+                % {"count": letters}
+            )
         self.stdout.write(
             _("Staff users (password for all: %(password)s):")
             % {"password": generator.DEMO_PASSWORD}
