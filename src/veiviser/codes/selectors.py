@@ -3,14 +3,26 @@
 A snapshot is plain data (no queries after loading), so the pure rule functions in
 `registry.rules` can be tested without a database and an importer checking 100,000 lines asks
 the database once.
+
+The snapshot is cached in the process (docs/performance.md, "The kodeverk cache"). The kodeverk
+changes only through `veiviser loadcodes`, a data migration (both through `codes.loader.sync`)
+or an ORM save of a code row, and each of those gives `KodeverkVersion` a new random token.
+`kodeverk()` reads that one token instead of the six code tables, and only once per request:
+the first call in a request checks the token, later calls in the same request trust it.
+Outside a request (commands, tasks, tests) every call checks it.
 """
 
+import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.core.signals import request_finished, request_started
 
 from veiviser.codes.models import (
     AgeLimit,
     CountingDate,
+    KodeverkVersion,
     MainGroup,
     ReasonCode,
     ReasonGroup,
@@ -96,8 +108,62 @@ class Kodeverk:
         return sorted(result)
 
 
+# (token, snapshot) of the last snapshot read in this process, or None.
+_cached: tuple[str, "Kodeverk"] | None = None
+# Per thread: `in_request` between request_started and request_finished; `checked` once the
+# token has been compared in this request.
+_local = threading.local()
+
+
 def kodeverk() -> Kodeverk:
-    """A snapshot of the code lists and rules as the database holds them now."""
+    """A snapshot of the code lists and rules as the database holds them now.
+
+    Callers must treat it as read-only: the same object serves every request of the process
+    until the kodeverk changes.
+    """
+    global _cached
+    cached = _cached
+    if cached is not None and getattr(_local, "checked", False):
+        return cached[1]
+    token = kodeverk_token()
+    if cached is None or cached[0] != token:
+        cached = (token, load_kodeverk())
+        _cached = cached
+    if getattr(_local, "in_request", False):
+        _local.checked = True
+    return cached[1]
+
+
+def kodeverk_token() -> str:
+    """The kodeverk's version token now ("" before any is set): one query."""
+    return KodeverkVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def kodeverk_changed() -> None:
+    """Give the kodeverk a new version token, so every process reads its snapshot again."""
+    global _cached
+    KodeverkVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    _cached = None
+    _local.checked = False
+
+
+def _request_started(**kwargs) -> None:
+    _local.in_request = True
+    _local.checked = False
+
+
+def _request_finished(**kwargs) -> None:
+    _local.in_request = False
+    _local.checked = False
+
+
+def connect_request_signals() -> None:
+    request_started.connect(_request_started, dispatch_uid="kodeverk-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="kodeverk-request-finished")
+
+
+def load_kodeverk() -> Kodeverk:
+    """Read the snapshot from the code tables (six queries), bypassing the cache."""
     status: dict[str, list[CodeVersion]] = {}
     for code, group, valid_from, valid_to in StatusCode.objects.values_list(
         "code", "main_group__number", "valid_from", "valid_to"
