@@ -65,6 +65,21 @@ class Kodeverk:
     counting_dates: tuple[tuple[int, int | None, int, int, int], ...] = ()
     # The main groups whose youths are in the target group (1–4; DOMAIN.md §5).
     target_main_groups: frozenset[int] = frozenset({1, 2, 3, 4})
+    # For forms and labels, so that a page needs no query of its own for them:
+    # (number, name) of the main groups by number; (key, name) of the reason groups in their
+    # order; (code, name, main group, valid_from, valid_to) of the status codes by group, code.
+    main_group_names: tuple[tuple[int, str], ...] = ()
+    reason_group_names: tuple[tuple[str, str], ...] = ()
+    status_code_rows: tuple[tuple[str, str, int, int, int | None], ...] = ()
+
+    def status_codes_in(self, school_year: int) -> list[tuple[str, str, int]]:
+        """(code, name, main group) of the status codes valid in `school_year`, by group and
+        code (as `StatusCode.objects.valid_in(school_year)`)."""
+        return [
+            (code, name, group)
+            for code, name, group, valid_from, valid_to in self.status_code_rows
+            if valid_from <= school_year and (valid_to is None or school_year <= valid_to)
+        ]
 
     def status_main_group(self, code: str, school_year: int) -> int | None:
         """The main group (1–5) of `code` in `school_year`, or None if not valid then."""
@@ -165,24 +180,30 @@ def connect_request_signals() -> None:
 def load_kodeverk() -> Kodeverk:
     """Read the snapshot from the code tables (six queries), bypassing the cache."""
     status: dict[str, list[CodeVersion]] = {}
-    for code, group, valid_from, valid_to in StatusCode.objects.values_list(
-        "code", "main_group__number", "valid_from", "valid_to"
-    ):
+    status_rows = tuple(
+        StatusCode.objects.values_list(
+            "code", "name", "main_group__number", "valid_from", "valid_to"
+        )
+    )
+    for code, _name, group, valid_from, valid_to in status_rows:
         status.setdefault(code, []).append(CodeVersion(code, group, valid_from, valid_to))
     reason_codes: dict[str, list[tuple[str, int, int | None]]] = {}
     for code, group, valid_from, valid_to in ReasonCode.objects.values_list(
         "code", "reason_group__key", "valid_from", "valid_to"
     ):
         reason_codes.setdefault(code, []).append((group, valid_from, valid_to))
+    reason_groups = tuple(ReasonGroup.objects.order_by("order").values_list("key", "name"))
+    main_groups = tuple(MainGroup.objects.values_list("number", "name", "in_target_group"))
     return Kodeverk(
         status_codes=status,
-        reason_groups=tuple(ReasonGroup.objects.values_list("key", flat=True)),
+        reason_groups=tuple(key for key, _name in reason_groups),
         reason_codes=reason_codes,
         age_limits=tuple(AgeLimit.objects.values_list("valid_from", "min_age", "max_age")),
         counting_dates=tuple(
             CountingDate.objects.values_list("valid_from", "valid_to", "ordinal", "month", "day")
         ),
-        target_main_groups=frozenset(
-            MainGroup.objects.filter(in_target_group=True).values_list("number", flat=True)
-        ),
+        target_main_groups=frozenset(number for number, _name, target in main_groups if target),
+        main_group_names=tuple((number, name) for number, name, _target in main_groups),
+        reason_group_names=reason_groups,
+        status_code_rows=status_rows,
     )
