@@ -231,7 +231,7 @@ def _youth_context(request, person: Person) -> dict:
     registrations = (
         registrations_for(user)
         .filter(person=person)
-        .select_related("unit", "advisor", "recorded_by")
+        .select_related("unit", "advisor", "recorded_by", "person", "plan")
         .prefetch_related(
             "reason_facts__recorded_by",
             "status_facts__recorded_by",
