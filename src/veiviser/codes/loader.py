@@ -7,6 +7,7 @@ registrations in earlier school years keep referring to retired codes (set `vali
 """
 
 import json
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,12 @@ def sync(get_model: Callable[[str], Any], data: dict[str, Any]) -> dict[str, int
                     "valid_to": row.get("valid_to"),
                 },
             )
+    try:  # absent in the historical models of migration 0002, which runs before 0003
+        Version = get_model("KodeverkVersion")
+    except LookupError:
+        Version = None
+    if Version is not None:  # every process's cached snapshot is read again (selectors)
+        Version.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
     return {
         "main_groups": len(data["main_groups"]),
         "status_codes": len(data["status_codes"]),

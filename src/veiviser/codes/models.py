@@ -134,3 +134,24 @@ class CountingDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:02d}.{self.month:02d}"
+
+
+class KodeverkVersion(models.Model):
+    """One row whose token changes whenever the kodeverk does (docs/performance.md).
+
+    `codes.selectors.kodeverk()` keeps its snapshot in the process and reads only this token to
+    know whether the snapshot is still the database's. `codes.loader.sync` (the data migration
+    and `veiviser loadcodes`) sets a new token, and so does every save or delete of a code row
+    through the ORM (`codes.signals`). A bulk `QuerySet.update()` of a code table does not: use
+    `loader.sync` or call `codes.selectors.kodeverk_changed()` after it.
+    """
+
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kodeverk version")
+        verbose_name_plural = _("kodeverk versions")
+
+    def __str__(self) -> str:
+        return self.token

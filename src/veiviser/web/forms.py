@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veiviser.casework.models import Channel, Outcome, PartnerKind
-from veiviser.codes.models import ReasonGroup, StatusCode
+from veiviser.codes.selectors import kodeverk
 from veiviser.organisation.models import Municipality, Role, Unit, User
 from veiviser.people.models import ContactChannel
 from veiviser.problems import ValidationFailed
@@ -37,7 +37,7 @@ def add_problems(form: forms.Form, failed: ValidationFailed, fields: dict[str, s
 
 
 def reason_choices():
-    return [(g.key, g.name) for g in ReasonGroup.objects.order_by("order")]
+    return list(kodeverk().reason_group_names)
 
 
 class WorklistFilterForm(forms.Form):
@@ -59,7 +59,9 @@ class WorklistFilterForm(forms.Form):
         super().__init__(*args, **kw)
         self.fields["school_year"].choices = [(y, f"{y}/{(y + 1) % 100:02d}") for y in years]
         self.fields["unit"].queryset = Unit.objects.filter(county_id=user.county_id)
-        self.fields["group"].choices = [("", _("All"))] + [(g.number, str(g)) for g in groups]
+        self.fields["group"].choices = [("", _("All"))] + [
+            (number, f"{number} {name}") for number, name in groups
+        ]
         self.fields["reason"].choices = [("", _("All")), *reason_choices()]
 
 
@@ -94,9 +96,9 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, school_year: int, **kw):
         super().__init__(*args, **kw)
-        codes = StatusCode.objects.valid_in(school_year).select_related("main_group")
         self.fields["code"].choices = [
-            (c.code, f"{c.code} – {c.name} ({c.main_group.number})") for c in codes
+            (code, f"{code} – {name} ({group})")
+            for code, name, group in kodeverk().status_codes_in(school_year)
         ]
         self.fields["valid_from"].initial = timezone.localdate()
 

@@ -30,7 +30,6 @@ from django.utils.translation import gettext_lazy
 from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.casework.models import Contact
-from veiviser.codes.models import MainGroup, ReasonGroup
 from veiviser.codes.selectors import kodeverk, school_year_bounds, school_year_label, school_year_of
 from veiviser.organisation.models import County, Unit
 from veiviser.registry import rules
@@ -443,8 +442,8 @@ def statistics_youths_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     on = selection.on
-    group_names = {g.number: g.name for g in MainGroup.objects.all()}
-    reason_names = dict(ReasonGroup.objects.values_list("key", "name"))
+    group_names = dict(kv.main_group_names)
+    reason_names = dict(kv.reason_group_names)
     rows = []
     for registration in page.object_list:
         group = kv.status_main_group(registration.status_now, registration.school_year)

@@ -21,7 +21,6 @@ from veiviser.audit import services as audit
 from veiviser.casework import services as casework
 from veiviser.casework.models import Consent, WorkingList
 from veiviser.casework.selectors import working_lists_for
-from veiviser.codes.models import MainGroup, ReasonGroup
 from veiviser.codes.selectors import kodeverk, school_year_of
 from veiviser.duties import selectors as duty_selectors
 from veiviser.organisation.models import Role
@@ -59,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: str):
     user = request.user
     kv = kodeverk()
-    groups = list(MainGroup.objects.all())
+    groups = kv.main_group_names
     years = _years(user)
     form = forms.WorklistFilterForm(request.GET or None, user=user, years=years, groups=groups)
     data = form.cleaned_data if form.is_valid() else {}
@@ -80,8 +79,8 @@ def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: s
     page = Paginator(worklist(user, kv, f, today=today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    group_names = {g.number: g.name for g in groups}
-    reason_names = dict(ReasonGroup.objects.values_list("key", "name"))
+    group_names = dict(groups)
+    reason_names = dict(kv.reason_group_names)
     next_duties = duty_selectors.next_duties(kv, page.object_list, on=today)
     rows = []
     for registration in page.object_list:
@@ -234,7 +233,7 @@ def _youth_context(request, person: Person) -> dict:
     registrations = (
         registrations_for(user)
         .filter(person=person)
-        .select_related("unit", "advisor", "recorded_by")
+        .select_related("unit", "advisor", "recorded_by", "person", "plan")
         .prefetch_related(
             "reason_facts__recorded_by",
             "status_facts__recorded_by",
@@ -245,8 +244,8 @@ def _youth_context(request, person: Person) -> dict:
         )
         .order_by("-school_year")
     )
-    group_names = dict(MainGroup.objects.values_list("number", "name"))
-    reason_names = dict(ReasonGroup.objects.values_list("key", "name"))
+    group_names = dict(kv.main_group_names)
+    reason_names = dict(kv.reason_group_names)
     years = {r.school_year for r in registrations}
     entries = []
     for registration in registrations:
