@@ -137,3 +137,26 @@ def sso_failed(*, error: str, address: str) -> None:
     """Record a single sign-on that did not finish: the provider refused, the state or the ID
     token was wrong, or the provider could not be reached (accounts.login.sso_failed)."""
     audit.log(None, "accounts.login.sso_failed", data={"error": error, "address": address})
+
+
+def lock_lift(*, actor, username: str = "", address: str = "", now: datetime | None = None) -> int:
+    """Lift the lock of `username` and/or `address` before its time is over (`veiviser unlock`):
+    forget their failed attempts of the current window, so the next login is checked as if
+    there had been none. Returns how many attempts were forgotten (audit:
+    accounts.lock.lifted). What happened stays in the audit trail."""
+    if not username and not address:
+        raise ValueError("give a username or an address")
+    now = now or timezone.now()
+    failures = LoginAttempt.objects.filter(succeeded=False, at__gt=now - WINDOW)
+    with transaction.atomic():
+        forgotten = 0
+        if username:
+            forgotten += failures.filter(username=_clean(username)).delete()[0]
+        if address:
+            forgotten += failures.filter(address=address).delete()[0]
+        audit.log(
+            actor,
+            "accounts.lock.lifted",
+            data={"username": _clean(username), "address": address, "attempts": forgotten},
+        )
+    return forgotten
