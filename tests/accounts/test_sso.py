@@ -331,3 +331,13 @@ def test_the_admins_own_login_sends_to_veiviser_login(client, advisor):
     advisor.save()
     client.post("/admin/login/", {"username": "kari", "password": "not-a-real-password-1"})
     assert logged_in_as(client) is None
+
+
+def test_a_password_login_after_a_sign_on_owes_the_code_again(
+    client, provider, advisor, totp_for_advisors, settings
+):
+    settings.STAFF_OIDC = {**settings.STAFF_OIDC, "TWO_FACTOR": "idp"}
+    sign_in(client, provider, {"preferred_username": "kari"})
+    assert home(client).status_code == 200
+    client.post(reverse("login"), {"username": "kari", "password": "not-a-real-password-1"})
+    assert reverse("two-factor-setup") in home(client).url

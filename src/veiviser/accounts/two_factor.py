@@ -3,9 +3,9 @@
 Who must: the roles in `settings.VEIVISER_TWO_FACTOR_ROLES` (in production by default the
 roles that see many youths, and the administrator; docs/security.md), and anyone who has set
 up an authenticator app of their own accord; not after a single sign-on whose provider's
-multi-factor login the installation accepts instead (docs/sso.md). After the password, such a user reaches nothing
-but the code page (or, the first time, the set-up page) and logging out, until the code is
-right: `TwoFactorMiddleware` sends every other request there.
+multi-factor login the installation accepts instead (docs/sso.md). After the password, such a
+user reaches nothing but the code page (or, the first time, the set-up page) and logging out,
+until the code is right: `TwoFactorMiddleware` sends every other request there.
 
 Wrong codes are throttled by django-otp (a growing delay per device) and every set-up, code
 and failure is in the audit trail.

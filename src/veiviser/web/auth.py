@@ -1,8 +1,9 @@
 """Logging in and out of the staff web app, with the lockout of veiviser.accounts.
 
-Included at the site root: `path("", include(auth_urlpatterns))` gives /logg-inn/ (login) and
-/logg-ut/ (logout). A wrong password, an unknown or inactive user and a locked account all get
-the same message, so the page never tells whether a username exists.
+Included at the site root: `path("", include(auth_urlpatterns))` gives /logg-inn/ (login),
+/logg-ut/ (logout), and the staff single sign-on /logg-inn/sso/ with its answer
+/logg-inn/sso/svar/ (docs/sso.md). A wrong password, an unknown or inactive user and a locked
+account all get the same message, so the page never tells whether a username exists.
 """
 
 import logging
@@ -83,6 +84,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, REFUSED)
             else:
                 login(request, user)
+                # A password login owes the code, whatever a single sign-on before it proved.
+                request.session.pop(two_factor.PROVIDER_MFA_SESSION_KEY, None)
                 accounts.login_succeeded(user=user, username=username, address=address)
                 return redirect(_next_url(request))
     return render(
