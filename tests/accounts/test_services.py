@@ -91,3 +91,30 @@ def test_attempts_are_audited_without_the_password(db, morning, advisor):
         "at",
         "succeeded",
     }
+
+
+def test_lifting_a_lock_forgets_the_window_and_is_audited(db, morning):
+    fail(5)
+    for number in range(accounts.ADDRESS_LIMIT):
+        fail(1, username=f"user{number}", address="10.0.0.7")
+    assert accounts.is_locked("kari", "10.0.0.2")
+    assert accounts.lock_lift(actor=None, username="kari") == 5
+    assert not accounts.is_locked("kari", "10.0.0.2")
+    assert accounts.is_locked("per", "10.0.0.7")
+    assert accounts.lock_lift(actor=None, address="10.0.0.7") == accounts.ADDRESS_LIMIT
+    assert not accounts.is_locked("per", "10.0.0.7")
+    events = AuditEvent.objects.filter(action="accounts.lock.lifted").order_by("id")
+    assert [e.data["attempts"] for e in events] == [5, accounts.ADDRESS_LIMIT]
+    # The failures themselves stay in the audit trail.
+    assert AuditEvent.objects.filter(action="accounts.login.failed").count() == 25
+
+
+def test_the_unlock_command(db, morning, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    fail(5)
+    call_command("unlock", "--username", "kari")
+    assert not accounts.is_locked("kari", "10.0.0.1")
+    with pytest.raises(CommandError):
+        call_command("unlock")

@@ -2,9 +2,10 @@
 
 Who must: the roles in `settings.VEIVISER_TWO_FACTOR_ROLES` (in production by default the
 roles that see many youths, and the administrator; docs/security.md), and anyone who has set
-up an authenticator app of their own accord. After the password, such a user reaches nothing
-but the code page (or, the first time, the set-up page) and logging out, until the code is
-right: `TwoFactorMiddleware` sends every other request there.
+up an authenticator app of their own accord; not after a single sign-on whose provider's
+multi-factor login the installation accepts instead (docs/sso.md). After the password, such a
+user reaches nothing but the code page (or, the first time, the set-up page) and logging out,
+until the code is right: `TwoFactorMiddleware` sends every other request there.
 
 Wrong codes are throttled by django-otp (a growing delay per device) and every set-up, code
 and failure is in the audit trail.
@@ -29,6 +30,9 @@ DEVICE_NAME = "Veiviser"
 # Whether the logged-in user has an authenticator app, remembered in the session at login
 # (any login: ours, the admin's) so that ordinary requests cost no query.
 SESSION_KEY = "veiviser_has_totp"
+# Set by the single sign-on when the provider's multi-factor login stands in for the code
+# (settings.STAFF_OIDC["TWO_FACTOR"], docs/sso.md); only the callback sets it.
+PROVIDER_MFA_SESSION_KEY = "veiviser_provider_mfa"
 
 
 def required(user) -> bool:
@@ -42,6 +46,8 @@ def required(user) -> bool:
 
 def required_in_session(request) -> bool:
     user = request.user
+    if request.session.get(PROVIDER_MFA_SESSION_KEY):
+        return False
     if user.role in settings.VEIVISER_TWO_FACTOR_ROLES:
         return True
     if SESSION_KEY not in request.session:
@@ -116,7 +122,7 @@ class TwoFactorMiddleware:
     """Send a user who owes a code to the code page (after django_otp's OTPMiddleware). In
     `process_view`, where the URL has been resolved."""
 
-    EXEMPT = {"two-factor", "two-factor-setup", "logout", "login"}
+    EXEMPT = {"two-factor", "two-factor-setup", "logout", "login", "sso-login", "sso-callback"}
 
     def __init__(self, get_response):
         self.get_response = get_response

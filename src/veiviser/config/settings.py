@@ -45,6 +45,31 @@ YOUTH_OIDC = {
     "PID_CLAIM": env_str("VEIVISER_OIDC_PID_CLAIM", "pid"),
     "TOKEN_AUTH_METHOD": env_str("VEIVISER_OIDC_TOKEN_AUTH_METHOD", "client_secret_post"),
 }
+# Staff single sign-on by OpenID Connect, e.g. Microsoft Entra ID (docs/sso.md). Empty
+# VEIVISER_STAFF_OIDC_METADATA_URL: password login only. The claim CLAIM of the ID token must
+# equal (case-insensitively) the USER_FIELD of exactly one active staff user; nobody is created.
+# TWO_FACTOR: "totp" (Veiviser's own code is still asked for), "amr" (skipped when the ID token's
+# `amr` claim says "mfa"), "idp" (skipped always: the provider enforces MFA for this app).
+STAFF_OIDC = {
+    "METADATA_URL": env_str("VEIVISER_STAFF_OIDC_METADATA_URL", ""),
+    "CLIENT_ID": env_str("VEIVISER_STAFF_OIDC_CLIENT_ID", ""),
+    "CLIENT_SECRET": env_str("VEIVISER_STAFF_OIDC_CLIENT_SECRET", ""),
+    "SCOPE": env_str("VEIVISER_STAFF_OIDC_SCOPE", "openid profile email"),
+    "PROVIDER_NAME": env_str("VEIVISER_STAFF_OIDC_PROVIDER_NAME", "Microsoft Entra ID"),
+    "CLAIM": env_str("VEIVISER_STAFF_OIDC_CLAIM", "preferred_username"),
+    "USER_FIELD": env_str("VEIVISER_STAFF_OIDC_USER_FIELD", "username").strip().lower(),
+    "TWO_FACTOR": env_str("VEIVISER_STAFF_OIDC_TWO_FACTOR", "totp").strip().lower(),
+    "TOKEN_AUTH_METHOD": env_str("VEIVISER_STAFF_OIDC_TOKEN_AUTH_METHOD", "client_secret_post"),
+}
+if STAFF_OIDC["USER_FIELD"] not in {"username", "email"}:
+    raise ImproperSetting(
+        "VEIVISER_STAFF_OIDC_USER_FIELD must be username or email; "
+        f"got {STAFF_OIDC['USER_FIELD']!r}"
+    )
+if STAFF_OIDC["TWO_FACTOR"] not in {"totp", "amr", "idp"}:
+    raise ImproperSetting(
+        f"VEIVISER_STAFF_OIDC_TWO_FACTOR must be totp, amr or idp; got {STAFF_OIDC['TWO_FACTOR']!r}"
+    )
 # The demo's test login on "Min side": type a synthetic identity number, no password. Only for
 # demo and test installations; refused in production, here and by `veiviser check --deploy`.
 YOUTH_TEST_LOGIN = env_bool("VEIVISER_YOUTH_TEST_LOGIN", default=False)

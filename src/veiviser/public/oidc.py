@@ -5,38 +5,17 @@ is the person's fødselsnummer or D-number. Authlib fetches the provider's metad
 keys and checks the ID token (issuer, audience, expiry, nonce, signature).
 """
 
-from functools import cache
-
 from django.conf import settings
+
+from veiviser.accounts.oidc import oauth_client
 
 
 def enabled() -> bool:
     return bool(settings.YOUTH_OIDC.get("METADATA_URL"))
 
 
-@cache
-def _client(metadata_url: str, client_id: str):
-    from authlib.integrations.django_client import OAuth
-
-    oidc = settings.YOUTH_OIDC
-    oauth = OAuth()
-    oauth.register(
-        name="idporten",
-        client_id=client_id,
-        client_secret=oidc["CLIENT_SECRET"],
-        server_metadata_url=metadata_url,
-        client_kwargs={
-            "scope": oidc["SCOPE"],
-            "code_challenge_method": "S256",
-            "token_endpoint_auth_method": oidc["TOKEN_AUTH_METHOD"],
-        },
-    )
-    return oauth.idporten
-
-
 def client():
-    oidc = settings.YOUTH_OIDC
-    return _client(oidc["METADATA_URL"], oidc["CLIENT_ID"])
+    return oauth_client("idporten", settings.YOUTH_OIDC)
 
 
 def login_redirect(request, redirect_uri: str):

@@ -1,17 +1,21 @@
 """Logging in and out of the staff web app, with the lockout of veiviser.accounts.
 
-Included at the site root: `path("", include(auth_urlpatterns))` gives /logg-inn/ (login) and
-/logg-ut/ (logout). A wrong password, an unknown or inactive user and a locked account all get
-the same message, so the page never tells whether a username exists.
+Included at the site root: `path("", include(auth_urlpatterns))` gives /logg-inn/ (login),
+/logg-ut/ (logout), and the staff single sign-on /logg-inn/sso/ with its answer
+/logg-inn/sso/svar/ (docs/sso.md). A wrong password, an unknown or inactive user and a locked
+account all get the same message, so the page never tells whether a username exists.
 """
+
+import logging
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,8 +24,11 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from veiviser.accounts import oidc as sso
 from veiviser.accounts import services as accounts
 from veiviser.accounts import two_factor
+
+log = logging.getLogger(__name__)
 
 REFUSED = gettext_lazy(
     "Wrong username or password, or the account is temporarily locked. Try again later."
@@ -77,13 +84,75 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, REFUSED)
             else:
                 login(request, user)
+                # A password login owes the code, whatever a single sign-on before it proved.
+                request.session.pop(two_factor.PROVIDER_MFA_SESSION_KEY, None)
                 accounts.login_succeeded(user=user, username=username, address=address)
                 return redirect(_next_url(request))
     return render(
         request,
         "web/login.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        {
+            "form": form,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "sso_provider": sso.provider_name() if sso.enabled() else "",
+        },
     )
+
+
+# Where to go after the single sign-on, kept in the session across the round trip.
+SSO_NEXT_KEY = "veiviser_sso_next"
+
+
+@never_cache
+def sso_login_view(request: HttpRequest) -> HttpResponse:
+    """Send the user to the OpenID Connect provider (docs/sso.md); 404 when not configured."""
+    if not sso.enabled():
+        raise Http404
+    request.session[SSO_NEXT_KEY] = _next_url(request)
+    return sso.login_redirect(request, request.build_absolute_uri(reverse("sso-callback")))
+
+
+@never_cache
+def sso_callback_view(request: HttpRequest) -> HttpResponse:
+    """The provider's answer: log in the one active staff user the ID token names, or refuse
+    (audited either way). Nobody is created."""
+    if not sso.enabled():
+        raise Http404
+    address = client_address(request)
+    try:
+        claims = sso.claims(request)
+    except Exception as exc:  # authlib raises several kinds; none may become a 500
+        log.warning("Single sign-on failed: %s", type(exc).__name__)
+        accounts.sso_failed(error=type(exc).__name__, address=address)
+        messages.error(request, _("The login did not succeed. Please try again."))
+        return redirect("login")
+    user = accounts.sso_user(claims)
+    if user is None:
+        accounts.sso_refused(claims=claims, address=address)
+        messages.error(
+            request,
+            _(
+                "Your %(provider)s account is not linked to a user in Veiviser. "
+                "Ask the administrator."
+            )
+            % {"provider": sso.provider_name()},
+        )
+        return redirect("login")
+    target = request.session.pop(SSO_NEXT_KEY, "") or resolve_url(settings.LOGIN_REDIRECT_URL)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    accounts.login_succeeded(
+        user=user, username=user.get_username(), address=address, method="oidc"
+    )
+    if sso.provider_did_mfa(claims):
+        request.session[two_factor.PROVIDER_MFA_SESSION_KEY] = True
+    return redirect(target)
+
+
+def admin_login_view(request: HttpRequest) -> HttpResponse:
+    """The Django admin's own login page would check passwords without the lockout and the
+    audit trail: it sends to Veiviser's login instead."""
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('login')}?next={quote(target)}")
 
 
 @require_POST
@@ -168,5 +237,7 @@ auth_urlpatterns = [
     path("logg-inn/", login_view, name="login"),
     path("logg-inn/kode/", two_factor_view, name="two-factor"),
     path("logg-inn/tofaktor/", two_factor_setup_view, name="two-factor-setup"),
+    path("logg-inn/sso/", sso_login_view, name="sso-login"),
+    path("logg-inn/sso/svar/", sso_callback_view, name="sso-callback"),
     path("logg-ut/", logout_view, name="logout"),
 ]
