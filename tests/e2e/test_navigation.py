@@ -76,7 +76,9 @@ def test_the_current_page_is_marked_in_its_group(page, staff):
     assert menu_link(page, "Statistikk").get_attribute("aria-current") is None
 
 
-def test_the_menu_works_without_javascript(browser, live_server, staff):
+def test_the_menu_works_without_javascript(
+    browser, live_server, django_db_serialized_rollback, staff
+):
     staff(Role.OFFICE)
     context = browser.new_context(
         base_url=live_server.url, locale="nb-NO", java_script_enabled=False
