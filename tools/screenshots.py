@@ -4,7 +4,7 @@
     .venv/bin/python tools/screenshots.py /ungdommer/ /ungdom/ny/
     .venv/bin/python tools/screenshots.py --user per --password demo --base-url http://127.0.0.1:8000 /fordeling/
 
-Logs in through the login page, then saves one PNG per URL into docs/img/ (1280×800, the
+Logs in through the login page, then saves one PNG per URL into docs/img/ (1280×800 or --width/--height, the
 visible part of the page; --full-page for all of it), named after the URL path
 (/ungdommer/ -> docs/img/ungdommer.png) unless given as NAME=URL (worklist=/ungdommer/).
 """
@@ -45,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", default="demo")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--full-page", action="store_true")
+    parser.add_argument("--width", type=int, default=1280, help="window width (390: a phone)")
+    parser.add_argument("--height", type=int, default=800)
+    parser.add_argument(
+        "--open-menu", metavar="NAME", help="open this main-menu group first (its button's text)"
+    )
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -55,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         context = browser.new_context(
-            viewport={"width": 1280, "height": 800},
+            viewport={"width": args.width, "height": args.height},
             locale="nb-NO",
             timezone_id="Europe/Oslo",
             device_scale_factor=1,
@@ -76,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             target = args.out / f"{name or name_for(url)}.png"
             page.goto(urljoin(args.base_url, url))
             page.wait_for_load_state("networkidle")
+            if args.open_menu:
+                page.locator("nav summary", has_text=args.open_menu).click()
             page.screenshot(path=str(target), full_page=args.full_page)
             print(
                 f"{page.url} -> {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"

@@ -132,3 +132,16 @@ def assert_accessible(page) -> None:
         f"{page.url} has {len(violations)} accessibility violation(s):\n"
         + describe_violations(violations)
     )
+
+
+def menu_link(page, name: str):
+    """The main menu's link called `name`, its group opened first when it sits in one (the
+    groups are <details> disclosures, closed on every page load)."""
+    menu = page.get_by_role("navigation", name="Hovedmeny")
+    link = menu.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        group = menu.locator("details").filter(
+            has=page.get_by_role("link", name=name, exact=True, include_hidden=True)
+        )
+        group.locator("summary").click()
+    return link

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.audit.models import AuditEvent
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import Role
@@ -60,7 +60,7 @@ def test_leader_states_a_reason_and_reads_the_audit_trail(page, leader, youth):
         == "Klage fra foresatt"
     )
 
-    page.get_by_role("link", name="Revisjonsspor").click()
+    menu_link(page, "Revisjonsspor").click()
     assert page.get_by_role("heading", name="Revisjonsspor").is_visible()
     assert page.get_by_role("cell", name="Klage fra foresatt").is_visible()
     assert_accessible(page)
@@ -74,7 +74,7 @@ def test_leader_states_a_reason_and_reads_the_audit_trail(page, leader, youth):
 
 def test_leader_finds_a_person_for_an_access_request(page, leader, youth):
     login(page, "lise", PASSWORD)
-    page.get_by_role("link", name="Personvern").click()
+    menu_link(page, "Personvern").click()
     assert page.get_by_role("heading", name="Innsynsrapport").is_visible()
     assert_accessible(page)
     page.get_by_label("Fødselsnummer eller nøkkel").fill(youth.fnr)

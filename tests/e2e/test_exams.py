@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.exams import services as exams
 from veiviser.exams.models import ExamEntry, Result
 from veiviser.organisation import services as organisation
@@ -67,7 +67,7 @@ def test_advisor_records_an_exam_and_its_result_and_the_leader_counts_it(
     assert (entry.result, entry.grade) == (Result.PASSED, 4)
     assert_accessible(page)
 
-    page.get_by_role("link", name="Eksamener").click()
+    menu_link(page, "Eksamener").click()
     page.wait_for_url("**/eksamener/**")
     assert page.get_by_role("link", name="Eksempel, Emma").is_visible()
     assert_accessible(page)

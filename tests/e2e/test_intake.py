@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, menu_link
 from tests.intake.conftest import csv_bytes, row
 from tests.udir.test_services import NATION, TELEMARK, VESTFOLD, csv
 from veiviser.intake import services
@@ -43,7 +43,7 @@ def test_the_office_previews_and_imports_an_intake_file(page, office, tmp_path):
         )
     )
     login(page, "kontor", PASSWORD)
-    page.get_by_role("link", name="Inntaksfiler").click()
+    menu_link(page, "Inntaksfiler").click()
     assert page.get_by_role("heading", name="Inntaksfiler", exact=True).is_visible()
     assert_accessible(page)
     page.get_by_label("Inntaksfil (CSV)").set_input_files(str(path))

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.codes.selectors import school_year_of
 from veiviser.letters import services as letters
 from veiviser.letters.models import LetterBatch, LetterTemplate
@@ -58,7 +58,7 @@ def new_youth(make_person, tonsberg, coordinator):
 
 def test_a_coordinator_starts_a_batch_and_sees_it_finish(page, coordinator, new_youth):
     login(page, "trine", PASSWORD)
-    page.get_by_role("link", name="Informasjonsbrev").click()
+    menu_link(page, "Informasjonsbrev").click()
     assert page.get_by_role("heading", name="Informasjonsbrev", exact=True).is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Lag brevene").click()

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import Role
 from veiviser.registry import services as registry
@@ -58,7 +58,7 @@ def youths(make_person, tonsberg):
 
 def test_office_checks_the_data_and_sees_flows_and_the_submission_page(page, office, youths):
     login(page, "ola", PASSWORD)
-    page.get_by_role("link", name="Datakvalitet").click()
+    menu_link(page, "Datakvalitet").click()
     page.get_by_label("Dato", exact=True).fill("2025-02-15")
     page.get_by_role("button", name="Kontroller").click()
     section = page.locator('[data-rule="no_identity_number"]')

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import Role
 from veiviser.registry import services as registry
@@ -51,7 +51,7 @@ def youths(make_person, tonsberg, horten):
 
 def test_leader_makes_the_annual_report(page, leader, youths):
     login(page, "lise", PASSWORD)
-    page.get_by_role("link", name="Årsrapport").click()
+    menu_link(page, "Årsrapport").click()
     assert page.get_by_role("heading", name="Årsrapport", exact=True).is_visible()
     assert_accessible(page)
     page.get_by_label("Skoleår").select_option("2024")

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.audit.models import AuditEvent
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import Role
@@ -56,7 +56,7 @@ def youths(make_person, tonsberg, horten):
 
 def test_county_leader_opens_the_statistics_and_a_drilldown(page, leader, youths):
     login(page, "lise", PASSWORD)
-    page.get_by_role("link", name="Statistikk").click()
+    menu_link(page, "Statistikk").click()
     assert page.get_by_role("heading", name="Statistikk", exact=True).is_visible()
     table2 = page.get_by_role("table", name="Tabell 2. Tilmeldt ungdom etter status og målgruppe")
     assert table2.is_visible()
@@ -75,7 +75,7 @@ def test_county_leader_opens_the_statistics_and_a_drilldown(page, leader, youths
 
 def test_county_leader_explains_changes_between_two_readings(page, leader, youths):
     login(page, "lise", PASSWORD)
-    page.get_by_role("link", name="Statistikk").click()
+    menu_link(page, "Statistikk").click()
     page.get_by_role("link", name="Forklar endringer").click()
     assert page.get_by_role("heading", name="Forklar endringer").is_visible()
     page.get_by_label("Dato").fill("2024-11-15")
@@ -103,7 +103,7 @@ def test_county_leader_compares_with_udirs_table(page, leader, youths):
     ]
     udir.table_import(actor=None, filename="udir.csv", data="\n".join(rows).encode())
     login(page, "lise", PASSWORD)
-    page.get_by_role("link", name="Statistikk").click()
+    menu_link(page, "Statistikk").click()
     page.get_by_role("link", name="Forklar endringer").click()
     page.get_by_label("Dato").fill("2024-11-15")
     page.get_by_label("Første avlesning (kjent per)").fill("2024-08-01T00:00")
