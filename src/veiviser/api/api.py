@@ -717,3 +717,6 @@ def statistics_read(
 api.add_router("/persons", persons)
 api.add_router("/registrations", registrations)
 api.add_router("/statistics", statistics)
+
+# The endpoints of measures, exams, preventive work and projects add their routers to `api`.
+from veiviser.api import programmes  # noqa: E402, F401
