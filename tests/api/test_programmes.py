@@ -129,6 +129,23 @@ def test_follow_ups_end_and_autumn_outcome(client, setup):
     )
     assert ended.status_code == 200
     assert (ended.json()["ends_on"], ended.json()["end_reason"]) == ("2024-12-20", "work")
+    retry = send(
+        client,
+        "put",
+        f"{reg}/enrolments/{records['enrolment_id']}/end",
+        token,
+        {"ends_on": "2024-12-20", "end_reason": "work"},
+    )
+    assert retry.status_code == 200 and retry.json() == ended.json()
+    assert AuditEvent.objects.filter(action="measures.enrolment.ended").count() == 1
+    other_end = send(
+        client,
+        "put",
+        f"{reg}/enrolments/{records['enrolment_id']}/end",
+        token,
+        {"ends_on": "2024-12-21", "end_reason": "work"},
+    )
+    assert other_end.status_code == 422
     missing = send(
         client,
         "put",

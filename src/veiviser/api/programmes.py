@@ -590,8 +590,9 @@ def enrolment_create(request, registration_id: str, payload: EnrolmentIn):
     summary="End an enrolment",
 )
 def enrolment_end(request, registration_id: str, payload: EnrolmentEndIn, enrolment_id: str = KEY):
-    """End the enrolment on `ends_on` for `end_reason` (measures.enrolment.ended); again with
-    another date or reason corrects it."""
+    """End the enrolment on `ends_on` for `end_reason` (measures.enrolment.ended). The same
+    end again (a retry) answers the enrolment as it is and writes nothing; another end of an
+    ended enrolment is 422, as in the web app."""
     registration = _set_state(request, registration_id, scopes.MEASURES_WRITE)
     enrolment = (
         Enrolment.objects.filter(registration=registration, key=enrolment_id)
@@ -600,6 +601,8 @@ def enrolment_end(request, registration_id: str, payload: EnrolmentEndIn, enrolm
     )
     if enrolment is None:
         raise Http404
+    if (enrolment.ends_on, enrolment.end_reason) == (payload.ends_on, payload.end_reason):
+        return enrolment_out(enrolment)
     ended = measures.enrolment_end(
         actor=request.auth.user,
         enrolment=enrolment,
