@@ -114,7 +114,8 @@ api = NinjaAPI(
     title="Veiviser API",
     version="1",
     description=(
-        "Persons, registrations, reason and status facts, contacts and statistics of one county. "
+        "Persons, registrations, reason and status facts, contacts, measures, exams, preventive "
+        "work, projects and statistics of one county. "
         "Authenticate with `Authorization: Bearer <token>`; see docs/api.md."
     ),
     urls_namespace="api",
