@@ -502,6 +502,15 @@ def _visible_registrations(request, school_year: int | None, unit: str | None):
     return visible
 
 
+def _referred(queryset, field: str, reason: str):
+    """The one record a body refers to, or 422 on that field: a reference to a record the
+    client cannot see is a fault of the request, not a missing page."""
+    found = queryset.first()
+    if found is None:
+        raise ValidationFailed([Problem(field, reason)])
+    return found
+
+
 def _set_state(request, registration_id: str, scope: str):
     """A `PUT` on a youth's record: the scope, then the policy's CHANGE (403 if the client may
     view but not change)."""
@@ -565,11 +574,11 @@ def enrolment_create(request, registration_id: str, payload: EnrolmentIn):
     measure implies is proposed, never written: the advisor confirms it in the web app."""
 
     def write(actor, registration):
-        measure = Measure.objects.filter(
-            county_id=registration.county_id, key=payload.measure
-        ).first()
-        if measure is None:
-            raise ValidationFailed([Problem("measure", _("no measure with this id in the county"))])
+        measure = _referred(
+            Measure.objects.filter(county_id=registration.county_id, key=payload.measure),
+            "measure",
+            _("no measure with this id in the county"),
+        )
         return enrolment_out(
             measures.enrolment_create(
                 actor=actor,
@@ -642,13 +651,11 @@ def placement_create(request, registration_id: str, payload: PlacementIn):
     def write(actor, registration):
         enrolment = None
         if payload.enrolment:
-            enrolment = Enrolment.objects.filter(
-                registration=registration, key=payload.enrolment
-            ).first()
-            if enrolment is None:
-                raise ValidationFailed(
-                    [Problem("enrolment", _("no enrolment with this id on the registration"))]
-                )
+            enrolment = _referred(
+                Enrolment.objects.filter(registration=registration, key=payload.enrolment),
+                "enrolment",
+                _("no enrolment with this id on the registration"),
+            )
         return placement_out(
             measures.placement_create(
                 actor=actor,
@@ -818,9 +825,9 @@ def entry_create(request, registration_id: str, payload: ExamEntryIn):
     training OT gives towards it (exams.entry.registered)."""
 
     def write(actor, registration):
-        subject = Subject.objects.filter(code=payload.subject).first()
-        if subject is None:
-            raise ValidationFailed([Problem("subject", _("no subject with this code"))])
+        subject = _referred(
+            Subject.objects.filter(code=payload.subject), "subject", _("no subject with this code")
+        )
         return entry_out(
             exams.exam_entry_register(
                 actor=actor,
@@ -957,11 +964,11 @@ def meeting_create(request, registration_id: str, payload: MeetingIn):
     (prevention.meeting.recorded); 422 on `case` when the registration has none."""
 
     def write(actor, registration):
-        case = PreventiveCase.objects.filter(registration=registration).first()
-        if case is None:
-            raise ValidationFailed(
-                [Problem("case", _("open a preventive case for this registration first"))]
-            )
+        case = _referred(
+            PreventiveCase.objects.filter(registration=registration),
+            "case",
+            _("open a preventive case for this registration first"),
+        )
         return meeting_out(
             prevention.meeting_record(
                 actor=actor,
@@ -1040,15 +1047,13 @@ def participant_create(request, payload: ParticipantIn, project_id: int = PK):
     user = request.auth.user
     if not policy.can_manage_project(user, project):
         raise PermissionDenied
-    registration = (
-        Registration.objects.filter(policy.registrations_q(user, policy.VIEW))
-        .filter(county_id=request.auth.county_id, key=payload.registration)
-        .first()
+    registration = _referred(
+        Registration.objects.filter(policy.registrations_q(user, policy.VIEW)).filter(
+            county_id=request.auth.county_id, key=payload.registration
+        ),
+        "registration",
+        _("no registration with this id in the county"),
     )
-    if registration is None:
-        raise ValidationFailed(
-            [Problem("registration", _("no registration with this id in the county"))]
-        )
 
     def make():
         return participant_out(
