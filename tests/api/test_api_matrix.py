@@ -10,11 +10,13 @@ token or a revoked one → 401.
 
 import pytest
 
-from tests.api.conftest import ALL_SCOPES, bearer
+from tests.api.conftest import ALL_SCOPES, bearer, programme_records
 from veiviser.api import services as api_services
 from veiviser.api.api import api
 
 pytestmark = pytest.mark.django_db
+
+REG = "/api/v1/registrations/{registration_id}"
 
 # (method, path) → (the scope it needs, what "another county" means for it)
 ROUTES = {
@@ -31,6 +33,40 @@ ROUTES = {
     ("get", "/api/v1/registrations/{registration_id}/contacts"): ("contacts:read", "object"),
     ("post", "/api/v1/registrations/{registration_id}/contacts"): ("contacts:write", "object"),
     ("get", "/api/v1/statistics"): ("statistics:read", "object"),
+    # Measures, exams, preventive work and projects (veiviser.api.programmes)
+    ("get", "/api/v1/measures"): ("measures:read", "list"),
+    ("get", f"{REG}/enrolments"): ("measures:read", "object"),
+    ("post", f"{REG}/enrolments"): ("measures:write", "object"),
+    ("put", f"{REG}/enrolments/{{enrolment_id}}/end"): ("measures:write", "object"),
+    ("get", f"{REG}/placements"): ("measures:read", "object"),
+    ("post", f"{REG}/placements"): ("measures:write", "object"),
+    ("get", f"{REG}/placements/{{placement_id}}/follow-ups"): ("measures:read", "object"),
+    ("post", f"{REG}/placements/{{placement_id}}/follow-ups"): ("measures:write", "object"),
+    ("get", "/api/v1/autumn-outcomes"): ("measures:read", "list"),
+    ("put", f"{REG}/autumn-outcome"): ("measures:write", "object"),
+    ("get", "/api/v1/exam-subjects"): ("exams:read", None),  # national, not a county's
+    ("get", f"{REG}/exam-entries"): ("exams:read", "object"),
+    ("post", f"{REG}/exam-entries"): ("exams:write", "object"),
+    ("put", f"{REG}/exam-entries/{{entry_id}}/result"): ("exams:write", "object"),
+    ("get", "/api/v1/preventive-cases"): ("prevention:read", "list"),
+    ("get", f"{REG}/preventive-cases"): ("prevention:read", "object"),
+    ("post", f"{REG}/preventive-cases"): ("prevention:write", "object"),
+    ("get", f"{REG}/meetings"): ("prevention:read", "object"),
+    ("post", f"{REG}/meetings"): ("prevention:write", "object"),
+    ("get", "/api/v1/projects"): ("projects:read", "list"),
+    ("get", "/api/v1/projects/{project_id}/participants"): ("projects:read", "object"),
+    ("post", "/api/v1/projects/{project_id}/participants"): ("projects:write", "object"),
+    ("put", "/api/v1/projects/{project_id}/participants/{participant_id}/outcome"): (
+        "projects:write",
+        "object",
+    ),
+    ("get", "/api/v1/statistics/reports/{report}"): ("statistics:read", None),
+}
+
+# The creates that the records of `programme_world` would make a second time (refused).
+FIRST_TIME = {
+    ("post", f"{REG}/preventive-cases"),
+    ("post", "/api/v1/projects/{project_id}/participants"),
 }
 
 PUBLIC = {("get", "/api/v1/openapi.json"), ("get", "/api/v1/docs")}
@@ -50,7 +86,13 @@ def test_every_route_of_the_api_is_in_the_matrix():
 def _request(client, method, path, target, world, token, serial):
     registration = world[target]
     person = registration.person
-    url = path.format(person_id=person.key, registration_id=registration.key)
+    records = world["records"][target]
+    url = path.format(
+        person_id=person.key,
+        registration_id=registration.key,
+        report="exams",
+        **{name: value for name, value in records.items() if name.endswith("_id")},
+    )
     body = {
         "/api/v1/persons": {
             "birth_date": "2006-06-06",
@@ -76,6 +118,35 @@ def _request(client, method, path, target, world, token, serial):
             "channel": "phone",
             "outcome": "no_answer",
         },
+        f"{REG}/enrolments": {"measure": records["spare_measure"], "starts_on": "2024-10-01"},
+        f"{REG}/enrolments/{{enrolment_id}}/end": {
+            "ends_on": "2024-12-20",
+            "end_reason": "completed",
+        },
+        f"{REG}/placements": {
+            "employer_orgnr": "974760673",
+            "employer_name": "Verksted AS",
+            "starts_on": "2024-10-07",
+            "hours_per_week": "15.5",
+        },
+        f"{REG}/placements/{{placement_id}}/follow-ups": {"on": "2024-10-20", "party": "employer"},
+        f"{REG}/autumn-outcome": {"place": "work", "observed_on": "2025-09-15"},
+        f"{REG}/exam-entries": {"subject": "NOR1211", "exam_date": "2025-05-20"},
+        f"{REG}/exam-entries/{{entry_id}}/result": {"result": "passed", "grade": 4},
+        f"{REG}/preventive-cases": {
+            "kind": "pupil",
+            "school": "Skolen vgs",
+            "started_on": "2024-10-01",
+        },
+        f"{REG}/meetings": {"held_on": "2024-10-15", "partners": ["nav", "school"]},
+        "/api/v1/projects/{project_id}/participants": {
+            "registration": registration.key,
+            "joined_on": "2024-10-01",
+        },
+        "/api/v1/projects/{project_id}/participants/{participant_id}/outcome": {
+            "outcome": "job",
+            "outcome_on": "2025-06-01",
+        },
     }.get(path)
     headers = bearer(token) if token else {}
     if method == "get":
@@ -84,8 +155,11 @@ def _request(client, method, path, target, world, token, serial):
             params = {"school_year": 2024}
             if target == "other":
                 params["unit"] = registration.unit.key
+        if path == "/api/v1/statistics/reports/{report}":
+            params = {"school_year": 2024}
         return client.get(url, params, **headers)
-    return client.post(url, body, content_type="application/json", **headers)
+    send = client.put if method == "put" else client.post
+    return send(url, body, content_type="application/json", **headers)
 
 
 @pytest.mark.parametrize("route", sorted(ROUTES), ids=lambda r: f"{r[0]} {r[1]}")
@@ -93,6 +167,7 @@ def test_the_matrix(route, client, world, make_client):
     method, path = route
     scope, other_kind = ROUTES[route]
     vestfold = world["vestfold"]
+    world["records"] = programme_records(world, first_time=route in FIRST_TIME)
     serial = iter(range(100))
 
     def call(token, target="own"):

@@ -114,7 +114,8 @@ api = NinjaAPI(
     title="Veiviser API",
     version="1",
     description=(
-        "Persons, registrations, reason and status facts, contacts and statistics of one county. "
+        "Persons, registrations, reason and status facts, contacts, measures, exams, preventive "
+        "work, projects and statistics of one county. "
         "Authenticate with `Authorization: Bearer <token>`; see docs/api.md."
     ),
     urls_namespace="api",
@@ -717,3 +718,6 @@ def statistics_read(
 api.add_router("/persons", persons)
 api.add_router("/registrations", registrations)
 api.add_router("/statistics", statistics)
+
+# The endpoints of measures, exams, preventive work and projects add their routers to `api`.
+from veiviser.api import programmes  # noqa: E402, F401

@@ -19,6 +19,14 @@ REGISTRY_WRITE = "registry:write"
 CONTACTS_READ = "contacts:read"
 CONTACTS_WRITE = "contacts:write"
 STATISTICS_READ = "statistics:read"
+MEASURES_READ = "measures:read"
+MEASURES_WRITE = "measures:write"
+EXAMS_READ = "exams:read"
+EXAMS_WRITE = "exams:write"
+PREVENTION_READ = "prevention:read"
+PREVENTION_WRITE = "prevention:write"
+PROJECTS_READ = "projects:read"
+PROJECTS_WRITE = "projects:write"
 
 SCOPES = {
     REGISTRY_READ: _("read persons, registrations and their reason and status facts"),
@@ -26,6 +34,16 @@ SCOPES = {
     CONTACTS_READ: _("read the contacts recorded on a registration"),
     CONTACTS_WRITE: _("record contacts on a registration"),
     STATISTICS_READ: _("read Table 1 and Table 2 (the JSON of veiviser stats)"),
+    MEASURES_READ: _(
+        "read the measures catalogue, enrolments, placements, follow-ups and autumn outcomes"
+    ),
+    MEASURES_WRITE: _("enrol and end enrolments, record placements, follow-ups and outcomes"),
+    EXAMS_READ: _("read the exam subjects and a registration's exam entries"),
+    EXAMS_WRITE: _("register youths for exams and record results"),
+    PREVENTION_READ: _("read preventive cases and clarification meetings (with summaries)"),
+    PREVENTION_WRITE: _("open preventive cases and record clarification meetings"),
+    PROJECTS_READ: _("read projects and their participants"),
+    PROJECTS_WRITE: _("add participants to projects and record their outcomes"),
 }
 
 TOKEN_PREFIX = "vv_"  # makes a leaked token recognisable to secret scanners and to us
