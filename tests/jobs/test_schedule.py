@@ -40,6 +40,9 @@ def test_the_time_and_days_are_settings(settings):
     assert len(schedule.enqueue_due(SATURDAY_0900)) == 1
 
 
+# The worker closes database connections between tasks, as a long-running process must; so the
+# test runs outside the usual test transaction (which such a close would end on PostgreSQL).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_in_batch_mode_enqueues_and_runs_the_reminder(time_machine, vestfold):
     time_machine.move_to(MONDAY_0700, tick=False)
     call_command("worker", batch=True, reload=False, startup_delay=False, verbosity=0)
