@@ -69,6 +69,10 @@ def page(browser, live_server, django_db_serialized_rollback):
     from veiviser.codes import loader
 
     loader.sync(lambda name: apps.get_model("codes", name), loader.read())
+    # Likewise the exam subjects, which a data migration adds.
+    from importlib import import_module
+
+    import_module("veiviser.exams.migrations.0003_subjects").add(apps, None)
     context = browser.new_context(
         base_url=live_server.url, locale="nb-NO", viewport=VIEWPORT, timezone_id="Europe/Oslo"
     )
