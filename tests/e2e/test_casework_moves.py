@@ -46,16 +46,18 @@ def test_coordinator_blocks_letters_sees_the_history_and_moves_the_youth(
     page.locator("summary", has_text="Sperr brev til de foresatte").click()
     page.get_by_label("Ikke send brev til de foresatte (taushetsplikt)").check()
     page.get_by_label("Begrunnelse for sperren").fill("Sperret adresse")
-    page.locator("form[action$='/brevsperre/'] button").click()
+    # The form posts and the page comes back: wait for that before reading it.
+    with page.expect_navigation():
+        page.locator("form[action$='/brevsperre/'] button").click()
     page.locator("summary", has_text="Historikk for brevsperre mot foresatte").click()
-    assert page.locator("#letter-block-history").get_by_text("Sperret adresse").is_visible()
+    page.locator("#letter-block-history").get_by_text("Sperret adresse").wait_for()
     assert_accessible(page)
 
     page.locator("summary", has_text="Flytt til en annen enhet").click()
     page.get_by_label("Ny enhet").select_option(str(horten.pk))
     assert_accessible(page)
-    page.get_by_role("button", name="Flytt", exact=True).click()
-    page.wait_for_url(f"**/ungdom/{person.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Flytt", exact=True).click()
     moved = Registration.objects.get(pk=registration.pk)
     assert (moved.unit_id, moved.advisor_id) == (horten.pk, None)
     assert LetterBlockChange.objects.filter(person=person, action="set").exists()
