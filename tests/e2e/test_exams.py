@@ -61,8 +61,9 @@ def test_advisor_records_an_exam_and_its_result_and_the_leader_counts_it(
     result = page.locator(f"form[action$='/eksamen/{entry.pk}/resultat/']")
     result.get_by_label("Resultat").select_option("passed")
     result.get_by_label("Karakter").select_option("4")
-    result.get_by_role("button", name="Lagre resultat").click()
-    assert page.get_by_text("Eksamensresultatet er lagret.").is_visible()
+    with page.expect_navigation():
+        result.get_by_role("button", name="Lagre resultat").click()
+    page.get_by_text("Eksamensresultatet er lagret.").wait_for()
     entry.refresh_from_db()
     assert (entry.result, entry.grade) == (Result.PASSED, 4)
     assert_accessible(page)
