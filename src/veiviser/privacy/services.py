@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -167,6 +168,7 @@ KEPT = {
 }
 
 
+@cache
 def personal_models() -> list:
     """Every model that refers to a person, to a registration, or (at any depth) to a row of
     such a model: the tables holding a youth's data. The audit trail is not one of them."""
@@ -182,7 +184,7 @@ def personal_models() -> list:
             if any(f.is_relation and f.related_model in found for f in model._meta.concrete_fields):
                 found.append(model)
                 grew = True
-    return found
+    return tuple(found)
 
 
 def _rows_of(model, person: Person, registrations: list[int], depth: int = 0):
