@@ -4,6 +4,7 @@ reason before a youth's page opens, then finds that reading in the county's audi
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.audit.models import AuditEvent
@@ -45,29 +46,29 @@ def youth(make_person, tonsberg):
 def test_leader_states_a_reason_and_reads_the_audit_trail(page, leader, youth):
     login(page, "lise", PASSWORD)
     page.goto(f"/ungdom/{youth.pk}/")
-    assert page.get_by_text("Du åpner en ungdom som ikke er i porteføljen din").is_visible()
+    expect(page.get_by_text("Du åpner en ungdom som ikke er i porteføljen din")).to_be_visible()
     assert "Emma" not in page.content() and "Eksempel" not in page.content()
     assert_accessible(page)
 
     page.get_by_role("button", name="Åpne ungdommen").click()  # no reason: refused
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Grunn til å åpne").fill("Klage fra foresatt")
     page.get_by_role("button", name="Åpne ungdommen").click()
-    assert page.get_by_role("heading", name="Emma Eksempel").is_visible()
+    expect(page.get_by_role("heading", name="Emma Eksempel")).to_be_visible()
     assert (
         AuditEvent.objects.get(action="people.person.viewed", object_id=str(youth.pk)).reason
         == "Klage fra foresatt"
     )
 
     menu_link(page, "Revisjonsspor").click()
-    assert page.get_by_role("heading", name="Revisjonsspor").is_visible()
-    assert page.get_by_role("cell", name="Klage fra foresatt").is_visible()
+    expect(page.get_by_role("heading", name="Revisjonsspor")).to_be_visible()
+    expect(page.get_by_role("cell", name="Klage fra foresatt")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Handling").fill("people.person.viewed")
     page.get_by_role("button", name="Vis").click()
-    assert page.get_by_role("cell", name="Klage fra foresatt").is_visible()
+    expect(page.get_by_role("cell", name="Klage fra foresatt")).to_be_visible()
     assert_accessible(page)
     assert AuditEvent.objects.filter(action="audit.viewer.opened", actor=leader).count() == 2
 
@@ -75,12 +76,12 @@ def test_leader_states_a_reason_and_reads_the_audit_trail(page, leader, youth):
 def test_leader_finds_a_person_for_an_access_request(page, leader, youth):
     login(page, "lise", PASSWORD)
     menu_link(page, "Personvern").click()
-    assert page.get_by_role("heading", name="Innsynsrapport").is_visible()
+    expect(page.get_by_role("heading", name="Innsynsrapport")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Fødselsnummer eller nøkkel").fill(youth.fnr)
     page.get_by_label("Begrunnelse").fill("Sak 2026/117")
     page.get_by_role("button", name="Finn", exact=True).click()
-    assert page.get_by_text("Funnet: Emma Eksempel").is_visible()
+    expect(page.get_by_text("Funnet: Emma Eksempel")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Last ned rapporten som PDF").click()

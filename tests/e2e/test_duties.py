@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login
 from veiviser.codes.selectors import school_year_of
@@ -34,7 +35,7 @@ def overdue_youth(make_person, tonsberg, advisor):
 def test_advisor_sees_her_duties_on_an_accessible_page(page, advisor, overdue_youth):
     login(page, "kari", PASSWORD)
     page.get_by_role("link", name="Plikter").click()
-    assert page.get_by_role("heading", name="Plikter", exact=True).is_visible()
-    assert page.get_by_role("link", name="Eksempel, Emma").first.is_visible()
-    assert page.locator("table").get_by_text("Første kontaktforsøk").first.is_visible()
+    expect(page.get_by_role("heading", name="Plikter", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Eksempel, Emma").first).to_be_visible()
+    expect(page.locator("table").get_by_text("Første kontaktforsøk").first).to_be_visible()
     assert_accessible(page)

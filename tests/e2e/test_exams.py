@@ -4,6 +4,7 @@ real browser with axe on every page."""
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.exams import services as exams
@@ -53,7 +54,7 @@ def test_advisor_records_an_exam_and_its_result_and_the_leader_counts_it(
     form.get_by_label("Opplæring gitt").fill("Opplæring i fag på enheten")
     form.get_by_label("Timer opplæring").fill("40")
     form.get_by_role("button", name="Lagre eksamensoppmelding").click()
-    assert page.get_by_text("Eksamensoppmeldingen er lagret.").is_visible()
+    expect(page.get_by_text("Eksamensoppmeldingen er lagret.")).to_be_visible()
     assert_accessible(page)
 
     entry = ExamEntry.objects.get(registration=youth)
@@ -70,7 +71,7 @@ def test_advisor_records_an_exam_and_its_result_and_the_leader_counts_it(
 
     menu_link(page, "Eksamener").click()
     page.wait_for_url("**/eksamener/**")
-    assert page.get_by_role("link", name="Eksempel, Emma").is_visible()
+    expect(page.get_by_role("link", name="Eksempel, Emma")).to_be_visible()
     assert_accessible(page)
     page.goto("/forebygging/?school_year=2024")
     assert_accessible(page)
@@ -79,11 +80,11 @@ def test_advisor_records_an_exam_and_its_result_and_the_leader_counts_it(
     login(page, "lise", PASSWORD)
     page.goto("/statistikk/?school_year=2024")
     section = page.locator("section[aria-labelledby='exams-heading']")
-    assert section.get_by_role("row", name="MAT1001 Matematikk 1P").is_visible()
+    expect(section.get_by_role("row", name="MAT1001 Matematikk 1P")).to_be_visible()
     assert_accessible(page)
     section.get_by_role("row", name="Alle fag").get_by_role("link").nth(2).click()
     page.wait_for_url("**/statistikk/eksamener/**")
-    assert page.get_by_role("link", name="Eksempel, Emma").is_visible()
+    expect(page.get_by_role("link", name="Eksempel, Emma")).to_be_visible()
     assert_accessible(page)
 
 
@@ -122,10 +123,10 @@ def test_project_worker_records_an_outcome_on_the_project_page(page, vestfold, t
     form.get_by_label("Status ved slutten av prosjektåret").select_option("school")
     form.get_by_label("Dato").fill("2025-06-20")
     form.get_by_role("button", name="Lagre utfall").click()
-    assert page.get_by_text("Utfallet er registrert.").is_visible()
+    expect(page.get_by_text("Utfallet er registrert.")).to_be_visible()
     assert Participant.objects.get(pk=participant.pk).outcome == "school"
     # The participant's page opens directly, with the preventive-work and project sections.
     page.get_by_role("link", name="Eksempel, Emma").click()
     page.wait_for_url("**/ungdom/**")
-    assert page.get_by_role("heading", name="Forebyggende arbeid").is_visible()
+    expect(page.get_by_role("heading", name="Forebyggende arbeid")).to_be_visible()
     assert_accessible(page)

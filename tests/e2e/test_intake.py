@@ -5,6 +5,7 @@ then the Udir comparison page."""
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, menu_link
 from tests.intake.conftest import csv_bytes, row
@@ -44,20 +45,20 @@ def test_the_office_previews_and_imports_an_intake_file(page, office, tmp_path):
     )
     login(page, "kontor", PASSWORD)
     menu_link(page, "Inntaksfiler").click()
-    assert page.get_by_role("heading", name="Inntaksfiler", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Inntaksfiler", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Inntaksfil (CSV)").set_input_files(str(path))
     page.get_by_role("button", name="Forhåndsvis filen").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Inntaksfil inntak.csv").is_visible()
-    assert page.get_by_role("row", name="Prøvesen, Åse").get_by_text("Opprettes").is_visible()
-    assert page.get_by_text("Kolonne «Kommunenr»: kommunen hører ikke til fylket").is_visible()
+    expect(page.get_by_role("heading", name="Inntaksfil inntak.csv")).to_be_visible()
+    expect(page.get_by_role("row", name="Prøvesen, Åse").get_by_text("Opprettes")).to_be_visible()
+    expect(page.get_by_text("Kolonne «Kommunenr»: kommunen hører ikke til fylket")).to_be_visible()
     assert_accessible(page)
     assert not Registration.objects.exists()
 
     page.get_by_role("button", name="Bekreft importen").click()
     page.wait_for_load_state()
-    assert page.locator("#run-status").get_by_text("I kø").is_visible()
+    expect(page.locator("#run-status").get_by_text("I kø")).to_be_visible()
     assert_accessible(page)
     # The worker's part, run here: the polling fragment shows it done, then stops polling.
     services.run_apply(run=IntakeRun.objects.get())
@@ -71,6 +72,6 @@ def test_the_udir_comparison_page_is_accessible(page, office):
     udir.table_import(actor=None, filename="udir.csv", data=csv(VESTFOLD, TELEMARK, NATION))
     login(page, "kontor", PASSWORD)
     page.goto("/statistikk/udir/")
-    assert page.get_by_role("heading", name="Andel i aktivitet per fylke").is_visible()
-    assert page.get_by_role("img", name="Andel i aktivitet, prosent").is_visible()
+    expect(page.get_by_role("heading", name="Andel i aktivitet per fylke")).to_be_visible()
+    expect(page.get_by_role("img", name="Andel i aktivitet, prosent")).to_be_visible()
     assert_accessible(page)

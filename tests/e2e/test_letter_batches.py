@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.codes.selectors import school_year_of
@@ -59,12 +60,12 @@ def new_youth(make_person, tonsberg, coordinator):
 def test_a_coordinator_starts_a_batch_and_sees_it_finish(page, coordinator, new_youth):
     login(page, "trine", PASSWORD)
     menu_link(page, "Informasjonsbrev").click()
-    assert page.get_by_role("heading", name="Informasjonsbrev", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Informasjonsbrev", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Lag brevene").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Brevkjøring").is_visible()
-    assert page.locator("#batch-status").get_by_text("I kø").is_visible()
+    expect(page.get_by_role("heading", name="Brevkjøring")).to_be_visible()
+    expect(page.locator("#batch-status").get_by_text("I kø")).to_be_visible()
     assert_accessible(page)
     # The worker's part, run here: the polling fragment shows it done, then stops polling.
     letters.batch_run(LetterBatch.objects.get())

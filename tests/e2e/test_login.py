@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login
 from veiviser.accounts import services as accounts
@@ -27,7 +28,7 @@ def test_login_page_fits_a_phone_screen(page):
     page.set_viewport_size({"width": 375, "height": 700})
     page.goto("/logg-inn/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    assert page.get_by_role("button", name="Logg inn").is_visible()
+    expect(page.get_by_role("button", name="Logg inn")).to_be_visible()
 
 
 def test_skip_link_is_the_first_tab_stop_and_leads_to_main(page):
@@ -35,29 +36,29 @@ def test_skip_link_is_the_first_tab_stop_and_leads_to_main(page):
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Hopp til hovedinnhold")
     assert skip.evaluate("el => el === document.activeElement")
-    assert skip.is_visible()  # visible once focused
+    expect(skip).to_be_visible()  # visible once focused
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    expect(page).to_have_url(re.compile(r"\#main$"))
 
 
 def test_wrong_password_shows_the_neutral_error(page, advisor):
     login(page, "kari", "wrong-password")
-    assert page.get_by_role("alert").inner_text().strip() == REFUSED
-    assert re.search(r"/logg-inn/$", page.url)
+    expect(page.get_by_role("alert")).to_have_text(REFUSED)
+    expect(page).to_have_url(re.compile(r"/logg-inn/$"))
     assert_accessible(page)
 
 
 def test_unknown_user_gets_the_same_error(page, advisor):
     login(page, "nobody", "wrong-password")
-    assert page.get_by_role("alert").inner_text().strip() == REFUSED
+    expect(page.get_by_role("alert")).to_have_text(REFUSED)
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(page, advisor):
     for _ in range(accounts.USERNAME_LIMIT):
         login(page, "kari", "wrong-password")
     login(page, "kari", PASSWORD)
-    assert page.get_by_role("alert").inner_text().strip() == REFUSED
-    assert re.search(r"/logg-inn/$", page.url)
+    expect(page.get_by_role("alert")).to_have_text(REFUSED)
+    expect(page).to_have_url(re.compile(r"/logg-inn/$"))
     actions = list(
         AuditEvent.objects.filter(action__startswith="accounts.")
         .order_by("id")
@@ -71,7 +72,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(page, adviso
 
 def test_login_lands_on_the_worklist_and_is_audited(page, advisor):
     login(page, "kari", PASSWORD)
-    assert re.search(r"/ungdommer/$", page.url)
+    expect(page).to_have_url(re.compile(r"/ungdommer/$"))
     event = AuditEvent.objects.get(action="accounts.login.succeeded")
     assert event.actor == advisor
     assert event.data["username"] == "kari"
@@ -79,20 +80,20 @@ def test_login_lands_on_the_worklist_and_is_audited(page, advisor):
 
 def test_login_returns_to_the_page_asked_for(page, advisor):
     page.goto("/ungdom/ny/")
-    assert "/logg-inn/?next=" in page.url
+    expect(page).to_have_url(re.compile(r"/logg\-inn/\?next="))
     page.get_by_label("Brukernavn").fill("kari")
     page.get_by_label("Passord", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_load_state()
-    assert re.search(r"/ungdom/ny/$", page.url)
+    expect(page).to_have_url(re.compile(r"/ungdom/ny/$"))
 
 
 def test_page_shell_shows_the_user_and_the_menu(page, advisor):
     login(page, "kari", PASSWORD)
     page.goto("/ungdom/ny/")
     header = page.locator("header")
-    assert "kari" in header.inner_text()
-    assert "OT-rådgiver" in header.inner_text()
+    expect(header).to_contain_text("kari")
+    expect(header).to_contain_text("OT-rådgiver")
     menu = page.get_by_role("navigation", name="Hovedmeny")
     assert menu.get_by_role("link", name="Registrer ungdom").get_attribute("aria-current") == "page"
     assert menu.get_by_role("link", name="Mine ungdommer").get_attribute("aria-current") is None
@@ -106,10 +107,10 @@ def test_logout_ends_the_session(page, advisor):
     page.goto("/ungdom/ny/")
     page.get_by_role("button", name="Logg ut").click()
     page.wait_for_load_state()
-    assert re.search(r"/logg-inn/$", page.url)
-    assert "Du er logget ut." in page.get_by_role("status").inner_text()
+    expect(page).to_have_url(re.compile(r"/logg-inn/$"))
+    expect(page.get_by_role("status")).to_contain_text("Du er logget ut.")
     page.goto("/ungdommer/")
-    assert "/logg-inn/" in page.url
+    expect(page).to_have_url(re.compile(r"/logg\-inn/"))
     assert AuditEvent.objects.filter(action="accounts.logout", actor=advisor).exists()
 
 
@@ -125,4 +126,4 @@ def test_coordinators_get_the_assignment_page_in_the_menu(page, vestfold, tonsbe
     login(page, "mona", PASSWORD)
     page.goto("/ungdom/ny/")
     menu = page.get_by_role("navigation", name="Hovedmeny")
-    assert menu.get_by_role("link", name="Fordeling").is_visible()
+    expect(menu.get_by_role("link", name="Fordeling")).to_be_visible()

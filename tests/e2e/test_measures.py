@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login
 from veiviser.measures import services
@@ -48,7 +49,7 @@ def youth(make_person, tonsberg, advisor, vestfold):
 def test_advisor_enrols_a_youth_and_confirms_the_proposed_status(page, advisor, youth):
     login(page, "kari", PASSWORD)
     page.goto(f"/ungdom/{youth.person_id}/")
-    assert page.get_by_role("heading", name="Tiltak", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Tiltak", exact=True)).to_be_visible()
     assert_accessible(page)
 
     page.locator("summary", has_text="Meld på et tiltak").click()
@@ -56,21 +57,21 @@ def test_advisor_enrols_a_youth_and_confirms_the_proposed_status(page, advisor, 
     form.get_by_label("Tiltak").select_option(label="Grunnleggende ferdigheter (Tønsberg)")
     form.get_by_label("Starter").fill("2024-09-16")
     form.get_by_role("button", name="Meld på").click()
-    assert page.get_by_text("Ungdommen er meldt på tiltaket.").is_visible()
-    assert page.get_by_text("Tiltaket tilsier status OTOA fra 16.9.2024.").is_visible()
+    expect(page.get_by_text("Ungdommen er meldt på tiltaket.")).to_be_visible()
+    expect(page.get_by_text("Tiltaket tilsier status OTOA fra 16.9.2024.")).to_be_visible()
     enrolment = Enrolment.objects.get(registration=youth)
     assert enrolment.proposal == ProposalState.PROPOSED
     assert not StatusFact.objects.filter(registration=youth, code="OTOA").exists()
     assert_accessible(page)
 
     page.get_by_role("button", name="Bekreft OTOA").click()
-    assert page.get_by_text("Status OTOA er registrert fra 16.09.2024.").is_visible()
+    expect(page.get_by_text("Status OTOA er registrert fra 16.09.2024.")).to_be_visible()
     fact = StatusFact.objects.get(registration=youth, code="OTOA")
     assert fact.valid_from == date(2024, 9, 16)
-    assert page.get_by_text("OTOA bekreftet").is_visible()
+    expect(page.get_by_text("OTOA bekreftet")).to_be_visible()
     assert_accessible(page)
 
     page.goto("/tiltak/")
     row = page.get_by_role("row", name="Grunnleggende ferdigheter")
-    assert row.get_by_role("cell").nth(5).inner_text() == "1"
+    expect(row.get_by_role("cell").nth(5)).to_have_text("1")
     assert_accessible(page)

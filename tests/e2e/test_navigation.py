@@ -2,6 +2,7 @@
 the keyboard and without JavaScript, and fits a 390 px wide phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.organisation import services as organisation
@@ -36,7 +37,7 @@ def test_every_roles_menu_is_accessible_with_each_group_open(page, staff, role):
         group = groups(page).nth(index)
         group.locator("summary").click()
         assert group.get_attribute("open") is not None
-        assert group.get_by_role("link").first.is_visible()
+        expect(group.get_by_role("link").first).to_be_visible()
         assert_accessible(page)
 
 
@@ -46,21 +47,21 @@ def test_the_menu_works_with_the_keyboard(page, staff):
     summary = page.locator("summary", has_text="Statistikk og rapporter")
     summary.focus()
     page.keyboard.press("Enter")
-    assert page.get_by_role("link", name="Datakvalitet").is_visible()
+    expect(page.get_by_role("link", name="Datakvalitet")).to_be_visible()
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert focused == "Datakvalitet"
     # Escape closes the group and gives the focus back to its button (web/menu.js).
     page.keyboard.press("Escape")
-    assert not page.get_by_role("link", name="Datakvalitet").is_visible()
+    expect(page.get_by_role("link", name="Datakvalitet")).not_to_be_visible()
     assert page.evaluate("document.activeElement.textContent") == "Statistikk og rapporter"
     # Opening one group closes the other.
     summary.click()
     page.locator("summary", has_text="Administrasjon").click()
     # The other group closes on the "toggle" event, which the browser fires a moment later.
     page.get_by_role("link", name="Datakvalitet").wait_for(state="hidden")
-    assert page.get_by_role("link", name="Revisjonsspor").is_visible()
+    expect(page.get_by_role("link", name="Revisjonsspor")).to_be_visible()
     page.get_by_role("link", name="Revisjonsspor").click()
     page.wait_for_url("**/revisjon/")
     assert page.locator("summary", has_text="Administrasjon").get_attribute("aria-current") == (

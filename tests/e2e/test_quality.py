@@ -4,6 +4,7 @@ its link to the youth, the trend chart, the flows matrix and the submission page
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.organisation import services as organisation
@@ -62,17 +63,17 @@ def test_office_checks_the_data_and_sees_flows_and_the_submission_page(page, off
     page.get_by_label("Dato", exact=True).fill("2025-02-15")
     page.get_by_role("button", name="Kontroller").click()
     section = page.locator('[data-rule="no_identity_number"]')
-    assert section.get_by_role("link", name="Uten Nummersen").is_visible()
-    assert page.get_by_role("img", name="Funn per enhet på hver telledato").count() == 1
+    expect(section.get_by_role("link", name="Uten Nummersen")).to_be_visible()
+    expect(page.get_by_role("img", name="Funn per enhet på hver telledato")).to_have_count(1)
     assert_accessible(page)
 
     page.get_by_role("link", name="Bevegelser mellom to datoer").click()
     page.get_by_label("Fra", exact=True).fill("2024-11-15")
     page.get_by_label("Til", exact=True).fill("2025-02-15")
     page.get_by_role("button", name="Vis").click()
-    assert page.get_by_role("table", name="Overgangsmatrise").is_visible()
+    expect(page.get_by_role("table", name="Overgangsmatrise")).to_be_visible()
     assert_accessible(page)
 
     page.goto("/kvalitet/innsending/")
-    assert page.get_by_role("heading", name="Innsendingsfil").is_visible()
+    expect(page.get_by_role("heading", name="Innsendingsfil")).to_be_visible()
     assert_accessible(page)

@@ -4,6 +4,7 @@ report's HTML as a reader opens it."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
 from tests.reports.conftest import report_world  # noqa: F401 (a fixture)
@@ -16,6 +17,6 @@ def test_the_chapters_are_accessible(page, world):  # noqa: F811
     report = made(world, known_at=timezone.now())
     page.set_content(bytes(report.file).decode())
     for key in CHAPTERS:
-        assert page.locator(f"#kap-{key.replace('_', '-')}").is_visible()
-    assert page.locator("#kap-udir ~ figure svg, section:has(#kap-udir) svg").count() == 1
+        expect(page.locator(f"#kap-{key.replace('_', '-')}")).to_be_visible()
+    expect(page.locator("#kap-udir ~ figure svg, section:has(#kap-udir) svg")).to_have_count(1)
     assert_accessible(page)

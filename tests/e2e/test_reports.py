@@ -4,6 +4,7 @@ the report's HTML itself; and writes the report's introduction."""
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.organisation import services as organisation
@@ -52,13 +53,13 @@ def youths(make_person, tonsberg, horten):
 def test_leader_makes_the_annual_report(page, leader, youths):
     login(page, "lise", PASSWORD)
     menu_link(page, "Årsrapport").click()
-    assert page.get_by_role("heading", name="Årsrapport", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Årsrapport", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Skoleår").select_option("2024")
     page.get_by_label("Format").select_option("html")
     page.get_by_role("button", name="Lag rapporten").click()
     page.wait_for_load_state()
-    assert page.locator("#report-status").get_by_text("I kø").is_visible()
+    expect(page.locator("#report-status").get_by_text("I kø")).to_be_visible()
     assert_accessible(page)
     # The worker's part, run here: the polling fragment shows it done, then stops polling.
     report = reports.report_run(Report.objects.get())
@@ -70,7 +71,7 @@ def test_leader_makes_the_annual_report(page, leader, youths):
     reader = page.context.new_page()
     reader.set_content(bytes(report.file).decode())
     assert reader.get_by_role("heading", name="Tabell 1").count() == 0  # a caption
-    assert reader.get_by_text("Tabell 2. Tilmeldte ungdommer etter hovedgruppe").is_visible()
+    expect(reader.get_by_text("Tabell 2. Tilmeldte ungdommer etter hovedgruppe")).to_be_visible()
     assert_accessible(reader)
 
 
@@ -82,5 +83,5 @@ def test_leader_writes_the_introduction(page, leader, youths):
     section.get_by_label("Tekst (Markdown)").fill("Et **godt** år.")
     section.get_by_role("button", name="Lagre en ny versjon").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Teksten er lagret som versjon 1.").is_visible()
+    expect(page.get_by_text("Teksten er lagret som versjon 1.")).to_be_visible()
     assert_accessible(page)

@@ -6,6 +6,7 @@ import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.accounts.test_sso import ISSUER, provider  # noqa: F401 -- the stand-in fixture
 from tests.e2e.conftest import assert_accessible
@@ -34,7 +35,7 @@ def answer_as(page, live_server, stand_in, claims: dict) -> None:
 
 def test_the_login_page_with_the_button_is_accessible(page, provider):  # noqa: F811
     page.goto("/logg-inn/")
-    assert page.get_by_role("link", name="Logg inn med Stand-in ID").is_visible()
+    expect(page.get_by_role("link", name="Logg inn med Stand-in ID")).to_be_visible()
     assert_accessible(page)
 
 

@@ -4,6 +4,7 @@ and a drill-down list of the youths behind a number."""
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, menu_link
 from veiviser.audit.models import AuditEvent
@@ -57,17 +58,17 @@ def youths(make_person, tonsberg, horten):
 def test_county_leader_opens_the_statistics_and_a_drilldown(page, leader, youths):
     login(page, "lise", PASSWORD)
     menu_link(page, "Statistikk").click()
-    assert page.get_by_role("heading", name="Statistikk", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Statistikk", exact=True)).to_be_visible()
     table2 = page.get_by_role("table", name="Tabell 2. Tilmeldt ungdom etter status og målgruppe")
-    assert table2.is_visible()
-    assert page.get_by_role("img", name="Målgruppen etter hovedgruppe for status").count() == 1
+    expect(table2).to_be_visible()
+    expect(page.get_by_role("img", name="Målgruppen etter hovedgruppe for status")).to_have_count(1)
     assert_accessible(page)
 
     row = table2.get_by_role("row", name="3. Ungdom i aktivitet")
     row.get_by_role("link", name="2").first.click()
-    assert page.get_by_role("heading", name="3. Ungdom i aktivitet – 15.11.2024").is_visible()
-    assert page.get_by_role("link", name="Prøvesen, Jonas").is_visible()
-    assert page.get_by_role("link", name="Testdal, Ida").is_visible()
+    expect(page.get_by_role("heading", name="3. Ungdom i aktivitet – 15.11.2024")).to_be_visible()
+    expect(page.get_by_role("link", name="Prøvesen, Jonas")).to_be_visible()
+    expect(page.get_by_role("link", name="Testdal, Ida")).to_be_visible()
     assert page.get_by_role("link", name="Eksempel, Emma").count() == 0
     assert_accessible(page)
     assert AuditEvent.objects.filter(action="statistics.drilldown.viewed").count() == 1
@@ -77,12 +78,12 @@ def test_county_leader_explains_changes_between_two_readings(page, leader, youth
     login(page, "lise", PASSWORD)
     menu_link(page, "Statistikk").click()
     page.get_by_role("link", name="Forklar endringer").click()
-    assert page.get_by_role("heading", name="Forklar endringer").is_visible()
+    expect(page.get_by_role("heading", name="Forklar endringer")).to_be_visible()
     page.get_by_label("Dato").fill("2024-11-15")
     page.get_by_label("Første avlesning (kjent per)").fill("2024-08-01T00:00")
     page.get_by_role("button", name="Sammenlign").click()
-    assert page.get_by_role("table", name="Tabell 2").is_visible()
-    assert page.get_by_text("4 tilmeldinger telles annerledes.").is_visible()
+    expect(page.get_by_role("table", name="Tabell 2")).to_be_visible()
+    expect(page.get_by_text("4 tilmeldinger telles annerledes.")).to_be_visible()
     assert page.get_by_text("Eksempel").count() == 0
     assert_accessible(page)
     assert AuditEvent.objects.filter(action="statistics.reconcile.viewed").count() == 1
@@ -109,8 +110,8 @@ def test_county_leader_compares_with_udirs_table(page, leader, youths):
     page.get_by_label("Første avlesning (kjent per)").fill("2024-08-01T00:00")
     page.get_by_label("Sammenlign med Udirs publiserte tabell").check()
     page.get_by_role("button", name="Sammenlign").click()
-    assert page.get_by_role(
-        "table", name="Udirs tabell v1 (udir.csv) ved siden av fylkets tall"
-    ).is_visible()
-    assert page.get_by_text("ikke publisert av Udir").first.is_visible()
+    expect(
+        page.get_by_role("table", name="Udirs tabell v1 (udir.csv) ved siden av fylkets tall")
+    ).to_be_visible()
+    expect(page.get_by_text("ikke publisert av Udir").first).to_be_visible()
     assert_accessible(page)

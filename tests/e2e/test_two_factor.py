@@ -4,6 +4,7 @@ from the QR page, and the next login asks for the code."""
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login
 from veiviser.organisation import services as organisation
@@ -24,8 +25,8 @@ def test_leader_sets_up_the_app_then_gives_the_code(page, vestfold, settings):
         actor=None, username="lise", password=PASSWORD, role=Role.COUNTY_LEADER, county=vestfold
     )
     login(page, "lise", PASSWORD)
-    assert page.get_by_role("heading", name="Sett opp tofaktorpålogging").is_visible()
-    assert page.locator("figure.app-qr svg").is_visible()
+    expect(page.get_by_role("heading", name="Sett opp tofaktorpålogging")).to_be_visible()
+    expect(page.locator("figure.app-qr svg")).to_be_visible()
     assert_accessible(page)
     device = TOTPDevice.objects.get(user=leader)
     page.get_by_label("Kode fra autentiseringsappen").fill(code(device))
@@ -37,10 +38,10 @@ def test_leader_sets_up_the_app_then_gives_the_code(page, vestfold, settings):
 
     page.get_by_role("button", name="Logg ut").click()
     login(page, "lise", PASSWORD)
-    assert page.get_by_role("heading", name="Oppgi koden").is_visible()
+    expect(page.get_by_role("heading", name="Oppgi koden")).to_be_visible()
     assert_accessible(page)
     page.goto("/statistikk/")  # nothing else before the code
-    assert page.get_by_role("heading", name="Oppgi koden").is_visible()
+    expect(page.get_by_role("heading", name="Oppgi koden")).to_be_visible()
     page.get_by_label("Kode fra autentiseringsappen").fill(code(device))
     page.get_by_role("button", name="Fortsett").click()
     page.wait_for_url("**/statistikk/")
