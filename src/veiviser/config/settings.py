@@ -10,7 +10,14 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from veiviser.config.env import ImproperSetting, env_bool, env_int, env_list, env_str
+from veiviser.config.env import (
+    ImproperSetting,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("VEIVISER_DATA_DIR", "var")).resolve()
@@ -29,6 +36,16 @@ ALLOWED_HOSTS = env_list("VEIVISER_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("VEIVISER_CSRF_TRUSTED_ORIGINS")
 if env_bool("VEIVISER_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For entries are believed
+# when finding the client's address for the login lockout, the public pages' rate limit and the
+# audit trail (veiviser.clientaddress). Empty: REMOTE_ADDR only.
+TRUSTED_PROXIES = env_networks("VEIVISER_TRUSTED_PROXIES")
+if env_str("VEIVISER_PUBLIC_CLIENT_IP_HEADER"):
+    # It believed the first X-Forwarded-For entry, which any client can write.
+    raise ImproperSetting(
+        "VEIVISER_PUBLIC_CLIENT_IP_HEADER is replaced by VEIVISER_TRUSTED_PROXIES "
+        "(the proxies' addresses; docs/configuration.md)"
+    )
 
 # Synthetic identity numbers (month + 80) are only for demo and test installations: a
 # production registry must never mistake a test person for a real one.
@@ -148,11 +165,9 @@ VEIVISER_BASE_URL = env_str("VEIVISER_BASE_URL", "http://127.0.0.1:8000").rstrip
 
 # The public contact page (docs/public.md): at most PUBLIC_RATE_LIMIT submissions per client
 # address in PUBLIC_RATE_WINDOW seconds (0: no limit), counted in the default cache. Behind a
-# proxy, PUBLIC_CLIENT_IP_HEADER names the header with the client's address (e.g.
-# HTTP_X_FORWARDED_FOR), trusted only when the proxy always sets it.
+# proxy, list it in VEIVISER_TRUSTED_PROXIES so that each client is counted on its own.
 PUBLIC_RATE_LIMIT = env_int("VEIVISER_PUBLIC_RATE_LIMIT", 5)
 PUBLIC_RATE_WINDOW = env_int("VEIVISER_PUBLIC_RATE_WINDOW", 3600)
-PUBLIC_CLIENT_IP_HEADER = env_str("VEIVISER_PUBLIC_CLIENT_IP_HEADER", "")
 PUBLIC_MAX_BODY_BYTES = env_int("VEIVISER_PUBLIC_MAX_BODY_BYTES", 16_384)
 # The cache holds the rate-limit counters; with several app servers it must be shared, e.g.
 # django.core.cache.backends.db.DatabaseCache with VEIVISER_CACHE_LOCATION=veiviser_cache
