@@ -150,6 +150,19 @@ TASKS = {
     "default": {"BACKEND": env_str("VEIVISER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 
+# REST API tokens (docs/api.md) expire this many days after they are made or renewed.
+API_TOKEN_DAYS = env_int("VEIVISER_API_TOKEN_DAYS", 365)
+if not 1 <= API_TOKEN_DAYS <= 3650:
+    raise ImproperSetting(
+        f"VEIVISER_API_TOKEN_DAYS must be between 1 and 3650 days; got {API_TOKEN_DAYS}"
+    )
+
+# Noark 5 archive extracts (docs/privacy.md): a folder with Arkivverket's official schemas
+# (arkivstruktur.xsd, metadatakatalog.xsd, endringslogg.xsd, loependeJournal.xsd,
+# offentligJournal.xsd, addml.xsd) that every extract is validated against and that are copied
+# into it. Empty: the extract is made without them (and says so).
+NOARK5_SCHEMA_DIR = env_str("VEIVISER_NOARK5_SCHEMA_DIR", "")
+
 # E-mail: the advisors' daily digest of overdue duties (`veiviser remind`, docs/duties.md).
 # The console backend (the default) prints the mail instead of sending it; in production set
 # the SMTP backend and its server. VEIVISER_BASE_URL is the address users reach Veiviser at,
