@@ -348,13 +348,21 @@ def archive_lax_arkivstruktur() -> str:
     reason="Arkivverket's schemas are not in the repository: set VEIVISER_NOARK5_SCHEMA_DIR",
 )
 def test_valid_against_the_official_schemas(tmp_path, youth, case, other_county_youth):
+    from weasyprint import HTML
+
     from veiviser.registry import services as registry_services
 
     registry_services.registration_assign(
         actor=None, registration=youth.registrations.get(), advisor=None
     )
+    # A second letter kept before letters were PDF/A: converted, with a konvertering.
+    old = make_letter(youth.registrations.get(), on=date(2023, 10, 1))
+    plain = HTML(string="<title>Brev</title><p>Hei</p>").write_pdf()
+    Letter.objects.filter(pk=old.pk).update(pdf=plain)
     result = extract(tmp_path, youth.county, schema_dir=os.environ["VEIVISER_NOARK5_SCHEMA_DIR"])
     assert result.validated
+    text = (result.package / "arkivstruktur.xml").read_text()
+    assert text.count("<konvertering>") == 1 and text.count('xsi:type="journalpost"') == 2
 
 
 # Retention ----------------------------------------------------------------------------------
