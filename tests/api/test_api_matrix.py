@@ -1,18 +1,20 @@
 """The API's authorization matrix: every route of the OpenAPI document × token (none, revoked,
-without the route's scope, with it) × a record of the client's own county or another county.
+expired, without the route's scope, with it) × a record of the client's own county or another county.
 A route that is not in the table fails the suite, so no endpoint can be added without deciding
 which scope it needs (docs/security.md and docs/api.md show the same table).
 
 Outcomes: own county with the scope → 200/201; another county's record → 404 (a list simply
 leaves it out; a reference in a body is a 422 on that field); without the scope → 403; no
-token or a revoked one → 401.
+token, a revoked or an expired one → 401.
 """
 
 import pytest
+from django.utils import timezone
 
 from tests.api.conftest import ALL_SCOPES, bearer, programme_records
 from veiviser.api import services as api_services
 from veiviser.api.api import api
+from veiviser.api.models import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -173,11 +175,14 @@ def test_the_matrix(route, client, world, make_client):
     def call(token, target="own"):
         return _request(client, method, path, target, world, token, next(serial))
 
-    # No token, a revoked token: 401.
+    # No token, a revoked token, an expired token: 401.
     assert call(None).status_code == 401
     revoked, revoked_token = make_client(vestfold, scopes=[scope])
     api_services.apiclient_revoke(actor=None, client=revoked)
     assert call(revoked_token).status_code == 401
+    expired, expired_token = make_client(vestfold, scopes=[scope])
+    ApiClient.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
+    assert call(expired_token).status_code == 401
 
     # Every scope but this one: 403, for own and other county alike.
     _, without = make_client(vestfold, scopes=[s for s in ALL_SCOPES if s != scope])

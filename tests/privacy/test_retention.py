@@ -2,13 +2,13 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from veiviser.audit.models import AuditEvent
 from veiviser.casework.models import Contact, Note, Plan
 from veiviser.codes.selectors import kodeverk
 from veiviser.people.models import Guardian, Person
-from veiviser.privacy import services
+from veiviser.privacy import archive, services
 from veiviser.privacy.models import RetentionSettings
 from veiviser.statistics import tables
 
@@ -28,15 +28,18 @@ def test_the_county_sets_the_years(youth):
     assert len(services.retention_candidates(youth.county, today=date(2034, 7, 31))) == 1
 
 
-def test_anonymising_removes_identity_and_free_text_but_keeps_the_counts(youth, leader):
+def test_anonymising_removes_identity_and_free_text_but_keeps_the_counts(youth, leader, tmp_path):
     def document():
         return tables.statistics_document(kodeverk(), county="39", school_year=2023)
 
     before = document()
     (candidate,) = services.retention_candidates(youth.county, today=date(2030, 1, 1))
-    with pytest.raises(PermissionDenied):
-        services.anonymise(actor=leader, candidate=candidate, confirm_archived=False)
-    services.anonymise(actor=leader, candidate=candidate, confirm_archived=True)
+    with pytest.raises(PermissionDenied):  # no archive extract holds the case yet
+        services.anonymise(actor=leader, candidate=candidate)
+    archive.make_extract(
+        actor=leader, county=youth.county, closed_before=date(2025, 1, 1), out=tmp_path
+    )
+    services.anonymise(actor=leader, candidate=candidate)
 
     person = Person.objects.get(pk=youth.pk)
     assert (person.fnr, person.given_name, person.family_name, person.phone) == (
@@ -55,16 +58,16 @@ def test_anonymising_removes_identity_and_free_text_but_keeps_the_counts(youth, 
     assert services.retention_candidates(youth.county, today=date(2030, 1, 1)) == []
 
 
-def test_the_command_lists_and_needs_the_archive_confirmation(youth, capsys):
+def test_the_command_lists_and_anonymises_only_extracted_cases(youth, capsys, tmp_path):
     call_command("retention", county="39", date="2030-01-01")
     out = capsys.readouterr().out
     assert youth.key in out and "dry run" in out
+    call_command("retention", county="39", date="2030-01-01", apply=True)
     assert Person.objects.get(pk=youth.pk).family_name == "Fjellheim"
-    with pytest.raises(CommandError, match="--confirm-archived"):
-        call_command("retention", county="39", date="2030-01-01", apply=True)
-    call_command("retention", county="39", date="2030-01-01", apply=True, confirm_archived=True)
+    call_command("archive-extract", county="39", closed_before="2025-01-01", out=str(tmp_path))
+    call_command("retention", county="39", date="2030-01-01", apply=True)
     assert Person.objects.get(pk=youth.pk).family_name == ""
-    assert AuditEvent.objects.filter(action="privacy.retention.run").count() == 1
+    assert AuditEvent.objects.filter(action="privacy.retention.run").count() == 2
 
 
 def test_every_table_that_refers_to_a_person_has_a_retention_decision():
@@ -79,7 +82,9 @@ def test_every_table_that_refers_to_a_person_has_a_retention_decision():
     assert undecided == []
 
 
-def test_anonymised_persons_are_not_likely_duplicates(youth, make_person, leader, tonsberg):
+def test_anonymised_persons_are_not_likely_duplicates(
+    youth, make_person, leader, tonsberg, tmp_path
+):
     from veiviser.people.selectors import likely_duplicates
     from veiviser.registry import services as registry
 
@@ -94,13 +99,13 @@ def test_anonymised_persons_are_not_likely_duplicates(youth, make_person, leader
     )
     assert likely_duplicates(youth.county) == [[youth, twin]]
     services.retention_run(
-        actor=leader, county=youth.county, today=date(2030, 1, 1), confirm_archived=True
+        actor=leader, county=youth.county, today=date(2030, 1, 1), extract_to=tmp_path
     )
     # Both are now "Anonymisert" with the same birth date, and no longer a pair to merge.
     assert likely_duplicates(youth.county) == []
 
 
-def test_free_text_two_tables_away_is_removed_too(youth, leader):
+def test_free_text_two_tables_away_is_removed_too(youth, leader, tmp_path):
     """A work-practice follow-up's note refers to the placement, not to the youth directly."""
     from decimal import Decimal
 
@@ -122,7 +127,7 @@ def test_free_text_two_tables_away_is_removed_too(youth, leader):
         actor=None, placement=placement, on=date(2023, 10, 9), party="youth", note="Trives godt"
     )
     services.retention_run(
-        actor=leader, county=youth.county, today=date(2030, 1, 1), confirm_archived=True
+        actor=leader, county=youth.county, today=date(2030, 1, 1), extract_to=tmp_path
     )
     assert FollowUp.objects.get().note == ""
     assert Placement.objects.get().contact_person == ""

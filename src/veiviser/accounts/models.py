@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginAttempt(models.Model):
     username = models.CharField(_("username"), max_length=150)
-    # The client address as the server saw it (REMOTE_ADDR); empty when unknown.
+    # The client address (veiviser.clientaddress: REMOTE_ADDR, or behind a trusted reverse
+    # proxy the client X-Forwarded-For names); empty when unknown.
     address = models.CharField(_("IP address"), max_length=45, blank=True)
     at = models.DateTimeField(_("time"), db_index=True)
     succeeded = models.BooleanField(_("succeeded"), default=False)

@@ -1,8 +1,11 @@
 """API clients in the Django admin: the administrator creates a client (its token is shown
-once, on the page after saving), changes its purpose or rate limit, and revokes it."""
+once, on the page after saving), changes its purpose or rate limit, issues a new token when the
+old one expires (shown once), and revokes it."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from veiviser.api import services
@@ -45,12 +48,13 @@ class ApiClientAdmin(AuditedModelAdmin):
         "unit",
         "scopes",
         "token_hint",
+        "expires_at",
         "last_used_at",
         "revoked_at",
     ]
-    list_filter = ["county", "revoked_at"]
+    list_filter = ["county", "expires_at", "revoked_at"]
     search_fields = ["name", "purpose"]
-    actions = ["revoke"]
+    actions = ["renew", "revoke"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -69,6 +73,7 @@ class ApiClientAdmin(AuditedModelAdmin):
             "rate_limit",
             "token_hint",
             "created_at",
+            "expires_at",
             "last_used_at",
             "revoked_at",
         ]
@@ -83,6 +88,7 @@ class ApiClientAdmin(AuditedModelAdmin):
             "scopes",
             "token_hint",
             "created_at",
+            "expires_at",
             "last_used_at",
             "revoked_at",
         ]
@@ -121,6 +127,27 @@ class ApiClientAdmin(AuditedModelAdmin):
             )
             % {"name": client.name, "token": token},
         )
+
+    @admin.action(description=_("Issue new tokens for the selected clients"))
+    def renew(self, request, queryset):
+        for client in queryset.select_related("user"):
+            try:
+                token = services.apiclient_renew(actor=request.user, client=client)
+            except ValidationFailed as exc:
+                messages.error(request, f"{client.name}: {exc}")
+                continue
+            messages.warning(
+                request,
+                _(
+                    "The new token of %(name)s (it expires %(expires)s; the old one no longer "
+                    "works) is shown only this once: %(token)s"
+                )
+                % {
+                    "name": client.name,
+                    "expires": date_format(localtime(client.expires_at), "DATETIME_FORMAT"),
+                    "token": token,
+                },
+            )
 
     @admin.action(description=_("Revoke the selected clients' tokens"))
     def revoke(self, request, queryset):

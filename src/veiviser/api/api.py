@@ -194,7 +194,11 @@ def _not_found(request, exc):
 def _http_error(request, exc: HttpError):
     """ninja's own refusals (no valid token: 401; a body that is not JSON: 400), in our shape."""
     if isinstance(exc, AuthenticationError):
-        response = errors_response(request, 401, [("", _("a valid bearer token is needed"))])
+        if getattr(request, "api_token_expired", False):
+            reason = _("the token has expired; ask the administrator to renew it")
+        else:
+            reason = _("a valid bearer token is needed")
+        response = errors_response(request, 401, [("", reason)])
         response["WWW-Authenticate"] = "Bearer"
         return response
     return errors_response(request, exc.status_code, [("", str(exc))])

@@ -20,12 +20,16 @@ class ApiClientMiddleware:
     def __call__(self, request):
         if request.path.startswith(API_PREFIX):
             request.api_client = None
+            request.api_token_expired = False
             request.user = AnonymousUser()
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
             if scheme.lower() == "bearer" and token.strip():
                 client = client_for_token(token.strip())
-                if client is not None:
+                if client is not None and client.is_expired():
+                    # Only the holder of this very token learns that it expired (401).
+                    request.api_token_expired = True
+                elif client is not None:
                     request.api_client = client
                     request.user = client.user
         return self.get_response(request)

@@ -5,7 +5,9 @@ with the role *office* in that county (or *unit coordinator* of one unit, for a 
 a unit), which cannot log in (no usable password). So the one
 access policy (`veiviser.policy`) decides what a client may see and change exactly as for a
 person, and the audit trail names the client's user as the actor. The client's `scopes` narrow
-that further per endpoint (docs/api.md). The token itself is never stored: only its SHA-256.
+that further per endpoint (docs/api.md). The token itself is never stored: only its SHA-256. A
+token expires (`expires_at`, VEIVISER_API_TOKEN_DAYS after it was made) and is renewed by
+issuing a new one.
 """
 
 from django.conf import settings
@@ -77,6 +79,9 @@ class ApiClient(models.Model):
         help_text=_("Requests beyond this in one minute are refused with 429."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The token stops working at this moment; `apiclient renew` issues a new one. Set from
+    # VEIVISER_API_TOKEN_DAYS when the token is made.
+    expires_at = models.DateTimeField(_("token expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     # The current rate-limit window: a fixed minute from `window_started_at`.
@@ -98,6 +103,11 @@ class ApiClient(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def is_expired(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at <= (now or timezone.now())
 
 
 class IdempotentReply(models.Model):

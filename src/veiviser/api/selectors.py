@@ -5,7 +5,9 @@ from veiviser.api.services import token_hash
 
 
 def client_for_token(token: str) -> ApiClient | None:
-    """The active client whose token this is, or None (unknown, malformed or revoked)."""
+    """The active client whose token this is, or None (unknown, malformed or revoked). An
+    expired token's client is returned too: the caller tells its holder that it expired
+    (`ApiClient.is_expired`) and lets nothing through."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     return (

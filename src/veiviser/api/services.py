@@ -1,4 +1,4 @@
-"""Writes of API clients: create (the token is returned once), revoke, and the per-request
+"""Writes of API clients: create and renew (the token is returned once), revoke, and the per-request
 bookkeeping (last use and the rate-limit window)."""
 
 import hashlib
@@ -6,6 +6,7 @@ import math
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,6 +33,18 @@ def service_username(name: str) -> str:
     return f"api-{name}"
 
 
+def token_expiry(days: int | None = None):
+    """When a token made now expires: `days` (default VEIVISER_API_TOKEN_DAYS) from now."""
+    days = settings.API_TOKEN_DAYS if days is None else days
+    return timezone.now() + timedelta(days=days)
+
+
+def _check_days(days: int | None) -> list[Problem]:
+    if days is not None and not 1 <= days <= 3650:
+        return [Problem("days", _("a token lasts between 1 and 3650 days"))]
+    return []
+
+
 def apiclient_create(
     *,
     actor,
@@ -41,12 +54,14 @@ def apiclient_create(
     purpose: str,
     rate_limit: int = 120,
     unit: Unit | None = None,
+    days: int | None = None,
 ) -> tuple[ApiClient, str]:
     """Create an API client bound to `county` with its service user and return it with its
     token. The service user has no usable password and the role office (the whole county) or,
     with `unit`, unit coordinator of that unit (the policy then keeps the client to the unit).
-    The token is shown this once and stored only as its SHA-256."""
-    problems = []
+    The token is shown this once and stored only as its SHA-256; it expires after `days`
+    (default VEIVISER_API_TOKEN_DAYS)."""
+    problems = _check_days(days)
     if unit is not None and unit.county_id != county.pk:
         problems.append(Problem("unit", _("the unit belongs to another county")))
     unknown = sorted(set(scopes) - set(SCOPES))
@@ -88,12 +103,45 @@ def apiclient_create(
             scopes=sorted(set(scopes)),
             token_hash=token_hash(token),
             token_hint=token[:8],
+            expires_at=token_expiry(days),
             rate_limit=rate_limit,
         )
         client.full_clean()
         client.save()
-        audit.log(actor, "api.client.created", client, data={"scopes": client.scopes})
+        audit.log(
+            actor,
+            "api.client.created",
+            client,
+            data={"scopes": client.scopes, "expires_at": client.expires_at.isoformat()},
+        )
     return client, token
+
+
+def apiclient_renew(*, actor, client: ApiClient, days: int | None = None) -> str:
+    """Rotate the client's token: a new token (returned, shown once) that expires after `days`
+    (default VEIVISER_API_TOKEN_DAYS); the old token stops working at once, expired or not. A
+    revoked client stays revoked."""
+    problems = _check_days(days)
+    if client.revoked_at is not None:
+        problems.append(Problem("name", _("the client is revoked; create a new one")))
+    require_none(problems)
+    token = new_token()
+    with transaction.atomic():
+        previous = client.expires_at
+        client.token_hash = token_hash(token)
+        client.token_hint = token[:8]
+        client.expires_at = token_expiry(days)
+        client.save(update_fields=["token_hash", "token_hint", "expires_at"])
+        audit.log(
+            actor,
+            "api.client.token_renewed",
+            client,
+            data={
+                "previous_expires_at": previous.isoformat(),
+                "expires_at": client.expires_at.isoformat(),
+            },
+        )
+    return token
 
 
 def apiclient_revoke(*, actor, client: ApiClient) -> bool:

@@ -45,3 +45,20 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> tuple:
+    """A comma-separated list of IP addresses and networks (CIDR), e.g. `10.0.0.5,10.1.0.0/16`,
+    as `ipaddress` networks. A bad entry is refused by name, so a typo never silently trusts
+    nothing (or everything)."""
+    import ipaddress
+
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ImproperSetting(
+                f"{name} must list IP addresses or networks (CIDR); {item!r} is neither"
+            ) from exc
+    return tuple(networks)

@@ -10,7 +10,14 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from veiviser.config.env import ImproperSetting, env_bool, env_int, env_list, env_str
+from veiviser.config.env import (
+    ImproperSetting,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("VEIVISER_DATA_DIR", "var")).resolve()
@@ -29,6 +36,16 @@ ALLOWED_HOSTS = env_list("VEIVISER_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("VEIVISER_CSRF_TRUSTED_ORIGINS")
 if env_bool("VEIVISER_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For entries are believed
+# when finding the client's address for the login lockout, the public pages' rate limit and the
+# audit trail (veiviser.clientaddress). Empty: REMOTE_ADDR only.
+TRUSTED_PROXIES = env_networks("VEIVISER_TRUSTED_PROXIES")
+if env_str("VEIVISER_PUBLIC_CLIENT_IP_HEADER"):
+    # It believed the first X-Forwarded-For entry, which any client can write.
+    raise ImproperSetting(
+        "VEIVISER_PUBLIC_CLIENT_IP_HEADER is replaced by VEIVISER_TRUSTED_PROXIES "
+        "(the proxies' addresses; docs/configuration.md)"
+    )
 
 # Synthetic identity numbers (month + 80) are only for demo and test installations: a
 # production registry must never mistake a test person for a real one.
@@ -133,6 +150,19 @@ TASKS = {
     "default": {"BACKEND": env_str("VEIVISER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 
+# REST API tokens (docs/api.md) expire this many days after they are made or renewed.
+API_TOKEN_DAYS = env_int("VEIVISER_API_TOKEN_DAYS", 365)
+if not 1 <= API_TOKEN_DAYS <= 3650:
+    raise ImproperSetting(
+        f"VEIVISER_API_TOKEN_DAYS must be between 1 and 3650 days; got {API_TOKEN_DAYS}"
+    )
+
+# Noark 5 archive extracts (docs/privacy.md): a folder with Arkivverket's official schemas
+# (arkivstruktur.xsd, metadatakatalog.xsd, endringslogg.xsd, loependeJournal.xsd,
+# offentligJournal.xsd, addml.xsd) that every extract is validated against and that are copied
+# into it. Empty: the extract is made without them (and says so).
+NOARK5_SCHEMA_DIR = env_str("VEIVISER_NOARK5_SCHEMA_DIR", "")
+
 # E-mail: the advisors' daily digest of overdue duties (`veiviser remind`, docs/duties.md).
 # The console backend (the default) prints the mail instead of sending it; in production set
 # the SMTP backend and its server. VEIVISER_BASE_URL is the address users reach Veiviser at,
@@ -148,11 +178,9 @@ VEIVISER_BASE_URL = env_str("VEIVISER_BASE_URL", "http://127.0.0.1:8000").rstrip
 
 # The public contact page (docs/public.md): at most PUBLIC_RATE_LIMIT submissions per client
 # address in PUBLIC_RATE_WINDOW seconds (0: no limit), counted in the default cache. Behind a
-# proxy, PUBLIC_CLIENT_IP_HEADER names the header with the client's address (e.g.
-# HTTP_X_FORWARDED_FOR), trusted only when the proxy always sets it.
+# proxy, list it in VEIVISER_TRUSTED_PROXIES so that each client is counted on its own.
 PUBLIC_RATE_LIMIT = env_int("VEIVISER_PUBLIC_RATE_LIMIT", 5)
 PUBLIC_RATE_WINDOW = env_int("VEIVISER_PUBLIC_RATE_WINDOW", 3600)
-PUBLIC_CLIENT_IP_HEADER = env_str("VEIVISER_PUBLIC_CLIENT_IP_HEADER", "")
 PUBLIC_MAX_BODY_BYTES = env_int("VEIVISER_PUBLIC_MAX_BODY_BYTES", 16_384)
 # The cache holds the rate-limit counters; with several app servers it must be shared, e.g.
 # django.core.cache.backends.db.DatabaseCache with VEIVISER_CACHE_LOCATION=veiviser_cache

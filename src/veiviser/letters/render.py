@@ -80,11 +80,17 @@ def letter_html(
         )
 
 
+# Every PDF Veiviser keeps or hands out is PDF/A-2b (ISO 19005-2, level B), an archival format
+# Arkivverket accepts (riksarkivarens forskrift § 5-17): a letter goes into the Noark 5 archive
+# extract exactly as it was sent (docs/privacy.md).
+PDF_VARIANT = "pdf/a-2b"
+
+
 def html_to_pdf(html: str) -> bytes:
-    """The PDF of an HTML document (A4, the print CSS in the document)."""
+    """The PDF/A-2b of an HTML document (A4, the print CSS in the document)."""
     from weasyprint import HTML  # imported here: loading pango is slow and only letters need it
 
-    return HTML(string=html, base_url=None).write_pdf()
+    return HTML(string=html, base_url=None).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def pdf_text(pdf_html: str) -> tuple[int, str]:

@@ -67,3 +67,75 @@ class Anonymisation(models.Model):
     @property
     def county_number(self) -> str:
         return self.county.number
+
+
+class ArchiveExtract(models.Model):
+    """A Noark 5 archive extract (arkivuttrekk) of a county's closed cases, written by
+    `veiviser archive-extract` (docs/privacy.md). The retention run anonymises only persons
+    whose case an extract holds as it stands (`ArchivedCase.fingerprint`)."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    closed_before = models.DateField(_("cases closed before"))
+    # The arkivdel's systemID in arkivstruktur.xml.
+    system_id = models.UUIDField(_("systemID"), unique=True)
+    # SHA-256 of arkivuttrekk.xml, which holds the checksums of the other XML files, which
+    # hold those of the documents: one value that fixes the whole package.
+    checksum = models.CharField(_("SHA-256 of arkivuttrekk.xml"), max_length=64)
+    cases = models.PositiveIntegerField(_("cases"))
+    documents = models.PositiveIntegerField(_("documents"))
+    # Which official schemas the package was validated against (and carries); empty: none.
+    validated_with = models.CharField(_("validated against"), max_length=200, blank=True)
+    location = models.CharField(_("written to"), max_length=500)
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("archive extract")
+        verbose_name_plural = _("archive extracts")
+
+    def __str__(self) -> str:
+        return f"{self.county.number} < {self.closed_before} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def county_number(self) -> str:
+        return self.county.number
+
+
+class ArchivedCase(models.Model):
+    """One youth's closed case in an archive extract: which registrations it covered and a
+    fingerprint of everything held about the youth then, so that a record added or changed
+    after the extract is noticed (the case must be extracted again before anonymisation)."""
+
+    extract = models.ForeignKey(
+        ArchiveExtract, on_delete=models.PROTECT, related_name="archived_cases"
+    )
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="archived_cases", verbose_name=_("person")
+    )
+    registrations = models.JSONField(_("registrations"), default=list)
+    fingerprint = models.CharField(_("fingerprint (SHA-256)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("archived case")
+        verbose_name_plural = _("archived cases")
+        constraints = [
+            models.UniqueConstraint(fields=["extract", "person"], name="archived_case_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.extract_id}"
+
+    @property
+    def county_number(self) -> str:
+        return self.county.number

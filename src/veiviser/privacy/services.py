@@ -31,6 +31,14 @@ VERSION = 1
 ANONYMISED_NAME = "Anonymisert"
 
 
+class NotExtracted(PermissionDenied):
+    """The person's closed case is in no archive extract as it stands: not anonymised."""
+
+    def __init__(self, person):
+        self.person = person
+        super().__init__(f"no archive extract holds the case of {person.key} as it stands")
+
+
 def require_privacy_officer(actor, person: Person | None = None, county: County | None = None):
     """The county leader of the person's (or the given) county, or the system."""
     if actor is None:
@@ -165,6 +173,7 @@ KEPT = {
     "measures.enrolment": "the measure, dates, the reason for ending (codes only)",
     "registry.countychange": "which county a registration moved to, for earlier statistics",
     "privacy.anonymisation": "the record that the person was anonymised",
+    "privacy.archivedcase": "which registrations an archive extract held, and its fingerprint",
 }
 
 
@@ -207,15 +216,17 @@ def _rows_of(model, person: Person, registrations: list[int], depth: int = 0):
     return model._default_manager.filter(q)
 
 
-def anonymise(*, actor, candidate: Candidate, confirm_archived: bool) -> Anonymisation:
+def anonymise(*, actor, candidate: Candidate) -> Anonymisation:
     """Remove `candidate`'s identifying data (SCRUBBED) in one transaction, audited.
 
-    `confirm_archived` is the operator's statement that the county's archive extract of the
-    closed case has been taken (arkivlova): without it nothing is removed."""
+    Only when a Noark 5 archive extract holds the closed case as it stands (arkivlova;
+    `archive.is_extracted`): otherwise nothing is removed."""
+    from veiviser.privacy import archive
+
     person = candidate.person
     require_privacy_officer(actor, person=person)
-    if not confirm_archived:
-        raise PermissionDenied("confirm that the archive extract has been taken")
+    if not archive.is_extracted(person):
+        raise NotExtracted(person)
     registrations = list(person.registrations.values_list("pk", flat=True))
     with transaction.atomic():
         counts = {}
@@ -241,17 +252,50 @@ def anonymise(*, actor, candidate: Candidate, confirm_archived: bool) -> Anonymi
     return record
 
 
-def retention_run(*, actor, county: County, today: date, confirm_archived: bool) -> list:
-    """Anonymise every candidate of `county` due on `today`; one audit event for the run."""
+@dataclass(frozen=True)
+class RetentionRun:
+    anonymised: list
+    not_extracted: list  # candidates left as they are: no extract holds their case as it stands
+    extract: object = None  # the ArchiveExtract made first (`extract_to`), if any
+
+
+def retention_run(
+    *, actor, county: County, today: date, extract_to=None, schema_dir=None
+) -> RetentionRun:
+    """Anonymise every candidate of `county` due on `today` whose closed case an archive
+    extract holds; the others are left and counted. With `extract_to`, first make the extract
+    of the due cases that lack one (in that folder). One audit event for the run."""
+    from veiviser.privacy import archive
+
     require_privacy_officer(actor, county=county)
-    done = [
-        anonymise(actor=actor, candidate=c, confirm_archived=confirm_archived)
-        for c in retention_candidates(county, today=today)
-    ]
+    candidates = retention_candidates(county, today=today)
+    extract = None
+    if extract_to is not None:
+        missing = [c.person for c in candidates if not archive.is_extracted(c.person)]
+        if missing:
+            extract = archive.make_extract(
+                actor=actor,
+                county=county,
+                closed_before=min(today, timezone.localdate()),
+                out=extract_to,
+                schema_dir=schema_dir,
+                persons=missing,
+            ).extract
+    done, left = [], []
+    for c in candidates:
+        if archive.is_extracted(c.person):
+            done.append(anonymise(actor=actor, candidate=c))
+        else:
+            left.append(c)
     audit.log(
         actor,
         "privacy.retention.run",
         county=county.number,
-        data={"anonymised": len(done), "today": today.isoformat()},
+        data={
+            "anonymised": len(done),
+            "not_extracted": len(left),
+            "extract": extract.pk if extract else None,
+            "today": today.isoformat(),
+        },
     )
-    return done
+    return RetentionRun(anonymised=done, not_extracted=left, extract=extract)

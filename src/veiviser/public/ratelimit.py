@@ -2,7 +2,8 @@
 
 A fixed window: at most `VEIVISER_PUBLIC_RATE_LIMIT` submissions per address in
 `VEIVISER_PUBLIC_RATE_WINDOW` seconds. The address is kept only as a keyed hash in the cache,
-never in the database or the logs. With several app servers the cache must be shared
+never in the database or the logs. Behind a reverse proxy the address is the client's only when
+the proxy is listed in `VEIVISER_TRUSTED_PROXIES` (veiviser.clientaddress). With several app servers the cache must be shared
 (`VEIVISER_CACHE_BACKEND`, docs/public.md), or each server counts on its own.
 """
 
@@ -12,15 +13,7 @@ import hmac
 from django.conf import settings
 from django.core.cache import cache
 
-
-def client_address(request) -> str:
-    header = settings.PUBLIC_CLIENT_IP_HEADER
-    if header:
-        # A trusted proxy's header (e.g. X-Forwarded-For): its first address is the client's.
-        value = request.META.get(header, "")
-        if value:
-            return value.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+from veiviser.clientaddress import client_address
 
 
 def _key(address: str) -> str:

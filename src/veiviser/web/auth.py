@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from veiviser.accounts import oidc as sso
 from veiviser.accounts import services as accounts
 from veiviser.accounts import two_factor
+from veiviser.clientaddress import client_address
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +47,6 @@ class LoginForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address the request came from. Behind a reverse proxy this is the proxy's: then
-    the per-address limit counts all users together (docs: VEIVISER_BEHIND_TLS_PROXY)."""
-    return request.META.get("REMOTE_ADDR", "")[:45]
 
 
 def _next_url(request: HttpRequest) -> str:

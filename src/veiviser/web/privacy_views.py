@@ -1,5 +1,6 @@
-"""The privacy pages (`/personvern/`): data subject access reports and the retention run, for
-the county leader acting for the data protection officer (docs/privacy.md).
+"""The privacy pages (`/personvern/`): data subject access reports, the county's Noark 5 archive
+extracts and the retention run, for the county leader acting for the data protection officer
+(docs/privacy.md).
 
 Finding the person is by national identity number or key only (an access request names the
 person); the page shows no list of youths. Every report and every run is audited by the
@@ -21,7 +22,8 @@ from django.views.decorators.http import require_POST, require_safe
 from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.people.models import Person
-from veiviser.privacy import services
+from veiviser.privacy import archive, services
+from veiviser.privacy.models import ArchiveExtract
 
 
 class FindForm(forms.Form):
@@ -32,12 +34,6 @@ class FindForm(forms.Form):
         label=gettext_lazy("Reason (e.g. the request's case number)"),
         max_length=200,
         required=False,
-    )
-
-
-class RetentionForm(forms.Form):
-    confirm_archived = forms.BooleanField(
-        label=gettext_lazy("The archive extract of these closed cases has been taken")
     )
 
 
@@ -69,7 +65,10 @@ def privacy_view(request: HttpRequest) -> HttpResponse:
             user, "privacy.person.searched", county=county.number, data={"found": bool(person)}
         )
     today = timezone.localdate()
-    candidates = services.retention_candidates(county, today=today)
+    candidates = [
+        (c, archive.extract_state(c.person))
+        for c in services.retention_candidates(county, today=today)
+    ]
     return render(
         request,
         "web/privacy.html",
@@ -80,7 +79,10 @@ def privacy_view(request: HttpRequest) -> HttpResponse:
             "reason": form.cleaned_data.get("reason", "") if searched else "",
             "years": services.retention_years(county),
             "candidates": candidates,
-            "retention_form": RetentionForm(),
+            "ready": sum(1 for _c, state in candidates if state == "extracted"),
+            "extracts": ArchiveExtract.objects.filter(county=county).select_related("created_by")[
+                :50
+            ],
             "today": today,
         },
     )
@@ -108,12 +110,15 @@ def access_report_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def retention_run_view(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
-    form = RetentionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Confirm that the archive extract has been taken first."))
-        return redirect("web:privacy")
-    done = services.retention_run(
-        actor=user, county=user.county, today=timezone.localdate(), confirm_archived=True
-    )
-    messages.success(request, _("%(n)s persons anonymised.") % {"n": len(done)})
+    run = services.retention_run(actor=user, county=user.county, today=timezone.localdate())
+    messages.success(request, _("%(n)s persons anonymised.") % {"n": len(run.anonymised)})
+    if run.not_extracted:
+        messages.warning(
+            request,
+            _(
+                "%(n)s persons were left as they are: no archive extract holds their case as "
+                "it stands."
+            )
+            % {"n": len(run.not_extracted)},
+        )
     return redirect("web:privacy")

@@ -1,6 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from veiviser.api import services
@@ -13,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "API clients (docs/api.md). `apiclient create NAME --county 39 --scope registry:read "
         "--purpose '…'` prints the new token once (only its hash is kept); `apiclient list` "
-        "shows every client; `apiclient revoke NAME` ends a token for good. Scopes: "
+        "shows every client and when its token expires; `apiclient renew NAME` issues a new token "
+        "(the old one stops at once); `apiclient revoke NAME` ends a client for good. Scopes: "
         + ", ".join(SCOPES)
     )
 
@@ -42,9 +44,23 @@ class Command(BaseCommand):
         create.add_argument(
             "--rate-limit", type=int, default=120, help="requests per minute (default 120)"
         )
+        create.add_argument(
+            "--days",
+            type=int,
+            help="the token expires after this many days (default VEIVISER_API_TOKEN_DAYS)",
+        )
         listing = sub.add_parser("list", help="list the clients")
         listing.add_argument("--county", help="only this county's clients")
         listing.add_argument("--json", action="store_true", help="as JSON lines")
+        renew = sub.add_parser(
+            "renew", help="issue a new token (printed once); the old one stops working at once"
+        )
+        renew.add_argument("name")
+        renew.add_argument(
+            "--days",
+            type=int,
+            help="the new token expires after this many days (default VEIVISER_API_TOKEN_DAYS)",
+        )
         revoke = sub.add_parser("revoke", help="revoke a client's token for good")
         revoke.add_argument("name")
 
@@ -74,12 +90,31 @@ class Command(BaseCommand):
                 purpose=options["purpose"],
                 rate_limit=options["rate_limit"],
                 unit=unit,
+                days=options.get("days"),
             )
         except ValidationFailed as exc:
             raise CommandError(str(exc)) from None
         self.stderr.write(
-            _("Created API client %(name)s for county %(county)s. Its token (shown only now):")
-            % {"name": client.name, "county": county.number}
+            _(
+                "Created API client %(name)s for county %(county)s; the token expires "
+                "%(expires)s. Its token (shown only now):"
+            )
+            % {"name": client.name, "county": county.number, "expires": _when(client.expires_at)}
+        )
+        self.stdout.write(token)
+
+    def _renew(self, options):
+        client = _client(options["name"])
+        try:
+            token = services.apiclient_renew(actor=None, client=client, days=options.get("days"))
+        except ValidationFailed as exc:
+            raise CommandError(str(exc)) from None
+        self.stderr.write(
+            _(
+                "New token for %(name)s; it expires %(expires)s and the old one no longer "
+                "works. The token (shown only now):"
+            )
+            % {"name": client.name, "expires": _when(client.expires_at)}
         )
         self.stdout.write(token)
 
@@ -89,6 +124,7 @@ class Command(BaseCommand):
         )
         if options.get("county"):
             clients = clients.filter(county__number=options["county"])
+        now = timezone.now()
         for client in clients:
             row = {
                 "name": client.name,
@@ -98,23 +134,39 @@ class Command(BaseCommand):
                 "token_hint": client.token_hint,
                 "rate_limit": client.rate_limit,
                 "created_at": client.created_at.isoformat(),
+                "expires_at": client.expires_at.isoformat(),
                 "last_used_at": client.last_used_at.isoformat() if client.last_used_at else None,
                 "revoked_at": client.revoked_at.isoformat() if client.revoked_at else None,
             }
             if options["json"]:
                 self.stdout.write(json.dumps(row))
             else:
-                state = _("revoked") if client.revoked_at else _("active")
+                if client.revoked_at:
+                    state = _("revoked")
+                elif client.is_expired(now):
+                    state = _("expired")
+                else:
+                    state = _("active")
                 self.stdout.write(
                     f"{client.name}\t{client.county.number}\t{','.join(client.scopes)}\t"
-                    f"{client.token_hint}…\t{state}\t{row['last_used_at'] or '-'}"
+                    f"{client.token_hint}…\t{state}\t{_when(client.expires_at)}\t"
+                    f"{row['last_used_at'] or '-'}"
                 )
 
     def _revoke(self, options):
-        client = ApiClient.objects.select_related("user").filter(name=options["name"]).first()
-        if client is None:
-            raise CommandError(_("no API client %(name)s") % {"name": repr(options["name"])})
+        client = _client(options["name"])
         if services.apiclient_revoke(actor=None, client=client):
             self.stdout.write(_("Revoked %(name)s.") % {"name": client.name})
         else:
             self.stdout.write(_("%(name)s was already revoked.") % {"name": client.name})
+
+
+def _client(name: str) -> ApiClient:
+    client = ApiClient.objects.select_related("user").filter(name=name).first()
+    if client is None:
+        raise CommandError(_("no API client %(name)s") % {"name": repr(name)})
+    return client
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
