@@ -232,3 +232,20 @@ def test_an_information_letter_ignores_a_preselected_appointment(client, registr
     )
     assert response.status_code == 302
     assert Letter.objects.get(registration=registration).appointment is None
+
+
+def test_the_page_lists_the_coming_appointments_first_the_next_at_the_top(
+    client, registration, advisor
+):
+    later = _book(registration, advisor, when=_next_week_at_ten() + timedelta(days=3))
+    soon = _book(registration, advisor)
+    past = _book(registration, advisor, when=_next_week_at_ten() + timedelta(days=1))
+    Appointment.objects.filter(pk=past.pk).update(
+        starts_at=timezone.now() - timedelta(days=2),
+        ends_at=timezone.now() - timedelta(days=2) + timedelta(minutes=45),
+    )
+    client.force_login(advisor)
+    page = client.get(reverse("web:youth", args=[registration.person_id]))
+    rows = page.context["entries"][0]["appointments"]
+    assert [row["appointment"].pk for row in rows] == [soon.pk, later.pk, past.pk]
+    assert page.context["next_appointment"] == soon

@@ -84,11 +84,17 @@ def appointments_context(user, person: Person, context: dict) -> None:
         can_change = entry.get("can_change", False)
         if can_change and advisors is None:
             advisors = list(forms.advisors_of(registration.county_id))
+        # The ones to come first, the next at the top; then those that are over, newest first.
+        over = sorted(
+            (a for a in appointments if a.ends_at <= now),
+            key=lambda a: (a.starts_at, a.pk),
+            reverse=True,
+        )
         entry["appointments"] = [
             _row(
                 a, now=now, can_change=can_change, letters=letters.get(a.pk, []), advisors=advisors
             )
-            for a in sorted(appointments, key=lambda a: (a.starts_at, a.pk), reverse=True)
+            for a in selectors.upcoming(appointments, now=now) + over
         ]
         entry["appointment_form"] = (
             forms.AppointmentForm(
