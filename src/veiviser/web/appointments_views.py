@@ -30,6 +30,7 @@ def _move_form(appointment: Appointment, data=None, advisors=None) -> forms.Appo
         county_id=appointment.county_id,
         advisors=advisors,
         minutes=appointment.duration_minutes,
+        moving=True,
         initial={
             "starts_at": timezone.localtime(appointment.starts_at),
             "duration_minutes": appointment.duration_minutes,

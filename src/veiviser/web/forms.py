@@ -175,13 +175,17 @@ class AppointmentForm(forms.Form):
         help_text=_("The youth sees this on Min side: nothing confidential here."),
     )
 
-    def __init__(self, *args, county_id: int, advisors=None, minutes: int | None = None, **kw):
+    def __init__(
+        self, *args, county_id: int, advisors=None, minutes: int | None = None, moving=False, **kw
+    ):
         """`advisors`: the county's staff who follow up youths (`advisors_of`), loaded once by
-        the caller for every form of the page; loaded here when not given."""
+        the caller for every form of the page; loaded here when not given. No choice of
+        "with" means the youth's advisor when booking, and no change when `moving`."""
         super().__init__(*args, **kw)
         advisors = list(advisors_of(county_id)) if advisors is None else advisors
         self.advisors = {str(user.pk): user for user in advisors}
-        self.fields["advisor"].choices = [("", _("The youth's advisor"))] + [
+        empty = _("Unchanged") if moving else _("The youth's advisor")
+        self.fields["advisor"].choices = [("", empty)] + [
             (pk, advisor_label(user)) for pk, user in self.advisors.items()
         ]
         if minutes and minutes not in dict(DURATIONS):
