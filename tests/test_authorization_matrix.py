@@ -7,11 +7,13 @@ Outcomes: "ok" (200 or a redirect after a write), "no" (403 or 404: refused, not
 "login" (anonymous: sent to the login page).
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import get_resolver
+from django.utils import timezone
 
+from veiviser.casework import services as casework
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import Role
 from veiviser.registry import services as registry
@@ -141,6 +143,12 @@ OBJECT_URLS = {
     "web:status-record": ("post", "registration", CHANGE),
     "web:reason-record": ("post", "registration", CHANGE),
     "web:note-add": ("post", "registration", CHANGE),
+    # Appointments: booked on the registration; moved, cancelled, recorded as held through the
+    # appointment (its registration's CHANGE decides).
+    "web:appointment-book": ("post", "registration", CHANGE),
+    "web:appointment-move": ("post", "appointment", CHANGE),
+    "web:appointment-cancel": ("post", "appointment", CHANGE),
+    "web:appointment-held": ("post", "appointment", CHANGE),
     "web:partner-add": ("post", "registration", CHANGE),
     "web:consent-record": ("post", "registration", CHANGE),
     "web:plan-save": ("post", "registration", CHANGE),
@@ -274,6 +282,13 @@ def world(vestfold, telemark, tonsberg, horten, advisor, make_person):
         )
         if owner:
             registry.registration_assign(actor=None, registration=registration, advisor=owner)
+        casework.appointment_book(
+            actor=None,
+            registration=registration,
+            starts_at=timezone.now() + timedelta(days=7),
+            duration_minutes=45,
+            mode="phone",
+        )
         return registration
 
     targets = {
@@ -315,7 +330,12 @@ def test_object_urls_by_role_and_target(client, world):
 
     for name, (method, kind, allowed) in OBJECT_URLS.items():
         for target_name, registration in targets.items():
-            pk = registration.person_id if kind == "person" else registration.pk
+            if kind == "person":
+                pk = registration.person_id
+            elif kind == "appointment":
+                pk = registration.appointments.get().pk
+            else:
+                pk = registration.pk
             url = reverse(name, args=[pk])
             client.logout()
             assert outcome(getattr(client, method)(url)) == "login", name

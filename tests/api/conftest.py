@@ -1,7 +1,7 @@
 """A small world for the API: Vestfold (Tønsberg, Horten) and Telemark (Grenland), one youth
 registered in each county, and a helper that makes a client with chosen scopes."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -72,10 +72,13 @@ def bearer(token: str) -> dict:
 
 
 def programme_records(world, *, first_time: bool = False) -> dict:
-    """In each county, on the world's registration: a measure with an enrolment and a spare
-    measure, a work-practice placement with a follow-up, an autumn outcome, an exam entry in
+    """In each county, on the world's registration: an appointment, a measure with an
+    enrolment and a spare measure, a work-practice placement with a follow-up, an autumn outcome, an exam entry in
     NOR1211 and a project; unless `first_time`, also a preventive case with a meeting and a
     project participant. Returns, per target ("own", "other"), the ids the routes need."""
+    from django.utils import timezone
+
+    from veiviser.casework import services as casework
     from veiviser.exams import services as exams
     from veiviser.measures import services as measures
     from veiviser.prevention import services as prevention
@@ -120,7 +123,15 @@ def programme_records(world, *, first_time: bool = False) -> dict:
         project = projects.project_create(
             actor=None, county=county, name="Ungdomsløftet", starts_on=date(2024, 8, 1)
         )
+        appointment = casework.appointment_book(
+            actor=None,
+            registration=registration,
+            starts_at=timezone.now() + timedelta(days=7),
+            duration_minutes=45,
+            mode="phone",
+        )
         ids = {
+            "appointment_id": appointment.pk,
             "spare_measure": made[1].key,
             "enrolment_id": enrolment.key,
             "placement_id": placement.key,

@@ -8,6 +8,8 @@ leaves it out; a reference in a body is a 422 on that field); without the scope 
 token, a revoked or an expired one → 401.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -34,6 +36,9 @@ ROUTES = {
     ("post", "/api/v1/registrations/{registration_id}/reasons"): ("registry:write", "object"),
     ("get", "/api/v1/registrations/{registration_id}/contacts"): ("contacts:read", "object"),
     ("post", "/api/v1/registrations/{registration_id}/contacts"): ("contacts:write", "object"),
+    ("get", f"{REG}/appointments"): ("appointments:read", "object"),
+    ("post", f"{REG}/appointments"): ("appointments:write", "object"),
+    ("put", f"{REG}/appointments/{{appointment_id}}/cancel"): ("appointments:write", "object"),
     ("get", "/api/v1/statistics"): ("statistics:read", "object"),
     # Measures, exams, preventive work and projects (veiviser.api.programmes)
     ("get", "/api/v1/measures"): ("measures:read", "list"),
@@ -120,6 +125,11 @@ def _request(client, method, path, target, world, token, serial):
             "channel": "phone",
             "outcome": "no_answer",
         },
+        f"{REG}/appointments": {
+            "starts_at": (timezone.now() + timedelta(days=serial + 1)).isoformat(),
+            "mode": "phone",
+        },
+        f"{REG}/appointments/{{appointment_id}}/cancel": {"reason": f"Avlyst {serial}"},
         f"{REG}/enrolments": {"measure": records["spare_measure"], "starts_on": "2024-10-01"},
         f"{REG}/enrolments/{{enrolment_id}}/end": {
             "ends_on": "2024-12-20",

@@ -1,14 +1,16 @@
 """Letters: the PDF, the guardian block, the batch, permissions and the template versions."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.template import TemplateDoesNotExist
+from django.utils import timezone
 
 from tests.conftest import at
 from veiviser.audit.models import AuditEvent
+from veiviser.casework.models import Appointment
 from veiviser.letters import render, services
 from veiviser.letters.models import (
     BatchStatus,
@@ -64,22 +66,99 @@ def test_information_letter_is_a_pdf_with_the_youths_name(advisor, minor):
     assert event.county == "39"
 
 
-def test_appointment_letter_needs_time_and_place(advisor, minor):
+def _appointment(registration, advisor, days=7, **changes):
+    """An appointment with the youth `days` from now, at 10:00 Oslo time."""
+    from veiviser.casework import services as casework
+
+    when = timezone.localtime() + timedelta(days=days)
+    fields = {
+        "starts_at": when.replace(hour=10, minute=0, second=0, microsecond=0),
+        "duration_minutes": 45,
+        "mode": "meeting",
+        "place": "OT Tønsberg, Møterom 2",
+    }
+    fields.update(changes)
+    return casework.appointment_book(actor=advisor, registration=registration, **fields)
+
+
+def test_an_appointment_letter_is_made_from_a_booked_appointment(advisor, minor):
     with pytest.raises(ValidationFailed) as failed:
         services.letter_create(
             actor=advisor, registration=minor, template=template("innkalling-samtale")
         )
-    assert {p.field for p in failed.value.problems} == {"appointment_time", "appointment_place"}
+    assert {p.field for p in failed.value.problems} == {"appointment"}
+    appointment = _appointment(minor, advisor)
     letter = services.letter_create(
         actor=advisor,
         registration=minor,
         template=template("innkalling-samtale"),
-        context_extra={
-            "appointment_time": at("2025-09-02 08:00"),
-            "appointment_place": "OT Tønsberg, Møterom 2",
-        },
+        appointment=appointment,
     )
-    assert letter.kind == "appointment"
+    assert (letter.kind, letter.appointment) == ("appointment", appointment)
+    event = AuditEvent.objects.get(action="letters.letter.created", object_id=str(letter.pk))
+    assert event.data["appointment"] == appointment.pk
+
+
+def test_the_appointment_letter_takes_time_and_place_from_the_appointment(advisor, minor):
+    appointment = _appointment(minor, advisor, mode="phone", place="Kari ringer deg")
+    variables = services.letter_variables(
+        minor,
+        recipient_name="Mia Prøvesen",
+        on=date.today(),
+        context_extra=services.appointment_variables(appointment),
+    )
+    assert variables["appointment_time"] == render.nb_datetime(appointment.starts_at)
+    assert variables["appointment_time"].endswith("kl. 10:00")
+    assert variables["appointment_place"] == "Telefonsamtale: Kari ringer deg"
+    html = render.letter_html(
+        title="Innkalling",
+        body=template("innkalling-samtale").body,
+        variables=variables,
+        letterhead=services._letterhead(minor),
+        recipient={"name": "Mia Prøvesen", "address": ""},
+    )
+    _pages, text = render.pdf_text(html)
+    assert "Telefonsamtale: Kari ringer deg" in text
+    assert "kl. 10:00" in text
+
+
+def test_no_appointment_letter_from_a_cancelled_past_or_other_appointment(advisor, minor, adult):
+    from veiviser.casework import services as casework
+
+    theirs = _appointment(adult, advisor)
+    cancelled = casework.appointment_cancel(
+        actor=advisor, appointment=_appointment(minor, advisor, days=3), reason="Syk"
+    )
+    for appointment in (theirs, cancelled):
+        with pytest.raises(ValidationFailed) as failed:
+            services.letter_create(
+                actor=advisor,
+                registration=minor,
+                template=template("innkalling-samtale"),
+                appointment=appointment,
+            )
+        assert [p.field for p in failed.value.problems] == ["appointment"]
+    begun = _appointment(minor, advisor, days=2)
+    Appointment.objects.filter(pk=begun.pk).update(
+        starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=1)
+    )
+    begun.refresh_from_db()
+    with pytest.raises(ValidationFailed):
+        services.letter_create(
+            actor=advisor,
+            registration=minor,
+            template=template("innkalling-samtale"),
+            appointment=begun,
+        )
+    # An information letter refers to no appointment.
+    with pytest.raises(ValidationFailed):
+        services.letter_create(
+            actor=advisor,
+            registration=minor,
+            template=template("informasjon-ungdom"),
+            appointment=_appointment(minor, advisor, days=4),
+        )
+    assert not Letter.objects.exists()
 
 
 def test_appointment_time_is_written_in_bokmal():

@@ -1,11 +1,14 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
+from tests.conftest import at
 from veiviser.audit.models import AuditEvent
-from veiviser.casework.models import Contact, Note, Plan
+from veiviser.casework import services as casework
+from veiviser.casework.models import Appointment, Contact, Note, Plan
 from veiviser.codes.selectors import kodeverk
 from veiviser.people.models import Guardian, Person
 from veiviser.privacy import archive, services
@@ -132,3 +135,26 @@ def test_free_text_two_tables_away_is_removed_too(youth, leader, tmp_path):
     assert FollowUp.objects.get().note == ""
     assert Placement.objects.get().contact_person == ""
     assert Placement.objects.get().employer_name == "Eksempel Bygg AS"
+
+
+def test_anonymising_erases_an_appointments_place_note_and_reason_but_keeps_its_time(
+    youth, leader, advisor
+):
+    registration = youth.registrations.order_by("school_year").first()
+    with time_machine.travel(at("2024-02-01 08:00"), tick=False):
+        appointment = casework.appointment_book(
+            actor=advisor,
+            registration=registration,
+            starts_at=at("2024-02-05 09:00"),
+            duration_minutes=45,
+            mode="meeting",
+            place="Hjemme hos Mira, Storgata 1",
+            note="Vi snakker om BUP-timen.",
+        )
+        casework.appointment_cancel(actor=advisor, appointment=appointment, reason="Mira er syk")
+    (candidate,) = services.retention_candidates(youth.county, today=date(2030, 1, 1))
+    services.anonymise(actor=leader, candidate=candidate, confirm_archived=True)
+    kept = Appointment.objects.get(pk=appointment.pk)
+    assert (kept.place, kept.note, kept.cancel_reason) == ("", "", "")
+    assert kept.starts_at == at("2024-02-05 09:00")
+    assert kept.ends_at - kept.starts_at == timedelta(minutes=45) and kept.mode == "meeting"

@@ -28,6 +28,10 @@ from veiviser import policy
 from veiviser.api import models as scopes
 from veiviser.api.models import IdempotentReply
 from veiviser.api.schemas import (
+    AppointmentCancelIn,
+    AppointmentIn,
+    AppointmentOut,
+    AppointmentPage,
     ContactIn,
     ContactOut,
     ContactPage,
@@ -49,7 +53,7 @@ from veiviser.api.schemas import (
 from veiviser.api.services import apiclient_count_request
 from veiviser.audit import services as audit
 from veiviser.casework import services as casework
-from veiviser.casework.models import Contact
+from veiviser.casework.models import Appointment, Contact
 from veiviser.codes.selectors import kodeverk
 from veiviser.organisation.models import Municipality, Unit
 from veiviser.people import services as people
@@ -404,6 +408,23 @@ def contact_out(contact: Contact) -> dict:
     }
 
 
+def appointment_out(appointment: Appointment) -> dict:
+    return {
+        "id": appointment.pk,
+        "registration": appointment.registration.key,
+        "starts_at": appointment.starts_at,
+        "ends_at": appointment.ends_at,
+        "mode": appointment.mode,
+        "place": appointment.place,
+        "note": appointment.note,
+        "created_at": appointment.created_at,
+        "moved_at": appointment.moved_at,
+        "cancelled_at": appointment.cancelled_at,
+        "cancel_reason": appointment.cancel_reason,
+        "contact": appointment.contact_id,
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Persons
 
@@ -661,6 +682,76 @@ def contact_create(request, registration_id: str, payload: ContactIn):
                 note=payload.note,
             )
         ),
+    )
+
+
+@registrations.get(
+    "/{registration_id}/appointments",
+    response={200: AppointmentPage, **ERRORS},
+    summary="List a registration's appointments",
+)
+def appointment_list(request, registration_id: str, limit: int = LIMIT, offset: int = OFFSET):
+    """Every appointment, cancelled ones too, in time order."""
+    need(request, scopes.APPOINTMENTS_READ)
+    registration = _registration(request, registration_id)
+    queryset = Appointment.objects.filter(registration=registration).select_related("registration")
+    count, items = _page(queryset.order_by("starts_at", "pk"), limit, offset)
+    _viewed(request, registration.person)
+    return _page_body(count, [appointment_out(a) for a in items], limit, offset)
+
+
+@registrations.post(
+    "/{registration_id}/appointments",
+    response={201: AppointmentOut, **CREATE_ERRORS},
+    summary="Book an appointment",
+)
+def appointment_create(request, registration_id: str, payload: AppointmentIn):
+    """An appointment with the youth, with the registration's advisor
+    (casework.appointment.booked). The youth sees it on Min side."""
+    return _record_on(
+        request,
+        registration_id,
+        scopes.APPOINTMENTS_WRITE,
+        lambda actor, registration: appointment_out(
+            casework.appointment_book(
+                actor=actor,
+                registration=registration,
+                starts_at=payload.starts_at,
+                duration_minutes=payload.duration_minutes,
+                mode=payload.mode,
+                place=payload.place,
+                note=payload.note,
+            )
+        ),
+    )
+
+
+@registrations.put(
+    "/{registration_id}/appointments/{appointment_id}/cancel",
+    response={200: AppointmentOut, **ERRORS},
+    summary="Cancel an appointment",
+)
+def appointment_cancel(
+    request, registration_id: str, appointment_id: int, payload: AppointmentCancelIn
+):
+    """Cancel with a reason (casework.appointment.cancelled). Cancelling again with the same
+    reason (a retry) answers the appointment as it is and writes nothing; cancelling a cancelled
+    appointment with another reason, or a held one, is 422."""
+    need(request, scopes.APPOINTMENTS_WRITE)
+    registration = _registration(request, registration_id, policy.CHANGE)
+    appointment = (
+        Appointment.objects.filter(registration=registration, pk=appointment_id)
+        .select_related("registration")
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    if appointment.cancelled_at is not None and appointment.cancel_reason == payload.reason.strip():
+        return appointment_out(appointment)
+    return appointment_out(
+        casework.appointment_cancel(
+            actor=request.auth.user, appointment=appointment, reason=payload.reason
+        )
     )
 
 

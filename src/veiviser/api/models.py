@@ -20,6 +20,8 @@ REGISTRY_READ = "registry:read"
 REGISTRY_WRITE = "registry:write"
 CONTACTS_READ = "contacts:read"
 CONTACTS_WRITE = "contacts:write"
+APPOINTMENTS_READ = "appointments:read"
+APPOINTMENTS_WRITE = "appointments:write"
 STATISTICS_READ = "statistics:read"
 MEASURES_READ = "measures:read"
 MEASURES_WRITE = "measures:write"
@@ -35,6 +37,8 @@ SCOPES = {
     REGISTRY_WRITE: _("create persons and registrations, record reason and status facts"),
     CONTACTS_READ: _("read the contacts recorded on a registration"),
     CONTACTS_WRITE: _("record contacts on a registration"),
+    APPOINTMENTS_READ: _("read the appointments booked with a youth"),
+    APPOINTMENTS_WRITE: _("book and cancel appointments with a youth"),
     STATISTICS_READ: _("read Table 1 and Table 2 (the JSON of veiviser stats)"),
     MEASURES_READ: _(
         "read the measures catalogue, enrolments, placements, follow-ups and autumn outcomes"

@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from veiviser.casework.models import Channel, Outcome
+from veiviser.casework.models import AppointmentMode, Channel, Outcome
 from veiviser.people.models import ContactChannel
 from veiviser.registry.models import Source
 
@@ -134,6 +134,40 @@ class ContactOut(Schema):
     recorded_at: datetime
 
 
+class AppointmentIn(Schema):
+    starts_at: datetime = Field(description="the start, with its UTC offset; a time to come")
+    duration_minutes: int = Field(45, ge=5, le=480)
+    mode: Literal[tuple(AppointmentMode.values)]  # type: ignore[valid-type]
+    place: str = Field("", max_length=200, description="required for a meeting")
+    note: str = Field(
+        "", max_length=1000, description="the youth reads it on Min side: nothing confidential"
+    )
+
+    @field_validator("starts_at")
+    @classmethod
+    def _an_instant(cls, value: datetime) -> datetime:
+        return checked_instant(value)
+
+
+class AppointmentCancelIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class AppointmentOut(Schema):
+    id: int
+    registration: str
+    starts_at: datetime
+    ends_at: datetime
+    mode: str
+    place: str
+    note: str
+    created_at: datetime
+    moved_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str
+    contact: int | None = Field(description="the contact it was recorded as, once held")
+
+
 class Page(Schema):
     count: int
     limit: int
@@ -159,6 +193,10 @@ class ReasonFactPage(Page):
 
 class ContactPage(Page):
     items: list[ContactOut]
+
+
+class AppointmentPage(Page):
+    items: list[AppointmentOut]
 
 
 class Table1(Schema):

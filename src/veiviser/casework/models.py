@@ -1,4 +1,5 @@
-"""The advisor's recorded work: contact attempts and conversations (DOMAIN.md §4, §6-7)."""
+"""The advisor's recorded work: contact attempts and conversations, appointments with the
+youth (DOMAIN.md §4, §6-7)."""
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     LETTER = "letter", _("Letter")
     MEETING = "meeting", _("Meeting")
+    VIDEO = "video", _("Video call")
     HOME_VISIT = "home_visit", _("Home visit")
     SCHOOL = "school", _("Meeting at school")
     SOCIAL_MEDIA = "social_media", _("Social media (e.g. Snapchat)")
@@ -250,3 +252,122 @@ class Plan(models.Model):
     @property
     def county_number(self) -> str:
         return self.county.number
+
+
+class AppointmentMode(models.TextChoices):
+    MEETING = "meeting", _("Meeting in person")
+    PHONE = "phone", _("Phone call")
+    VIDEO = "video", _("Video call")
+
+
+# The contact channel an appointment held in each mode is recorded with (`appointment_held`).
+MODE_CHANNEL = {
+    AppointmentMode.MEETING: Channel.MEETING,
+    AppointmentMode.PHONE: Channel.PHONE,
+    AppointmentMode.VIDEO: Channel.VIDEO,
+}
+
+
+class Appointment(models.Model):
+    """An appointment with the youth: when, how long, where or how (a meeting place, a phone
+    call, a video call), with whom, and a note the youth sees on "Min side" (so nothing
+    confidential). Moved by changing it (audited with the old and new time); cancelled with a
+    reason, never deleted. Once it has been held it can be recorded as a contact (`contact`).
+    Appointment letters are made from it (`letters.Letter.appointment`)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("registration"),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    mode = models.CharField(_("how"), max_length=10, choices=AppointmentMode.choices)
+    place = models.CharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where to meet; for a phone or video call, e.g. who calls whom."),
+    )
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("with"),
+    )
+    note = models.TextField(
+        _("note for the youth"),
+        blank=True,
+        max_length=1000,
+        help_text=_("The youth sees this on Min side: nothing confidential here."),
+    )
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("booked by"),
+    )
+    # The last time the time, place or mode changed: a letter made before it is out of date.
+    moved_at = models.DateTimeField(_("last moved"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=500)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    contact = models.OneToOneField(
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointment",
+        verbose_name=_("recorded as contact"),
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["registration", "starts_at"], name="appointment_reg_start_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="appointment_ends_after_start",
+            )
+        ]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def county_number(self) -> str:
+        return self.county.number
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def where(self) -> str:
+        """Where or how, in words (in the active language): a meeting's place; for a call, its
+        kind and the place text if any (e.g. who calls whom)."""
+        if self.mode == AppointmentMode.MEETING:
+            return self.place
+        label = str(self.get_mode_display())
+        return f"{label}: {self.place}" if self.place else label

@@ -1,14 +1,18 @@
 """Writes of the advisor's work. Each is one transaction and one audit event."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.casework.models import (
+    MODE_CHANNEL,
+    Appointment,
+    AppointmentMode,
     Channel,
     Consent,
     Contact,
@@ -281,3 +285,271 @@ def plan_save(
         )
         audit.log(actor, "casework.plan.made" if created else "casework.plan.revised", plan)
     return plan
+
+
+# Appointments (docs/casework.md, "Appointments"). An appointment is booked for a time to come
+# and at most this far ahead: a date further out is almost always a typing error.
+APPOINTMENT_MAX_AHEAD = timedelta(days=366)
+APPOINTMENT_MINUTES = (5, 480)  # the shortest and the longest appointment
+PLACE_MAX_LENGTH = 200
+APPOINTMENT_NOTE_MAX_LENGTH = 1000
+CANCEL_REASON_MAX_LENGTH = 500
+# Who an appointment can be with: the roles that follow up youths (as `web.forms.advisors_of`).
+APPOINTMENT_STAFF_ROLES = ("advisor", "unit_coordinator", "project_worker")
+
+
+def _utc(value: datetime) -> str:
+    """An instant as the audit trail keeps it: ISO 8601 in UTC."""
+    return value.astimezone(UTC).isoformat()
+
+
+def _appointment_problems(
+    *,
+    registration: Registration,
+    starts_at: datetime,
+    duration_minutes: int,
+    mode: str,
+    place: str,
+    note: str,
+    advisor,
+    now: datetime,
+) -> list[Problem]:
+    problems = []
+    if timezone.is_naive(starts_at):
+        problems.append(Problem("starts_at", _("give the time with its UTC offset (time zone)")))
+    elif starts_at < now:
+        problems.append(
+            Problem(
+                "starts_at",
+                _("the time has passed: record what happened as a contact instead"),
+            )
+        )
+    elif starts_at > now + APPOINTMENT_MAX_AHEAD:
+        problems.append(Problem("starts_at", _("more than a year ahead: check the date")))
+    low, high = APPOINTMENT_MINUTES
+    if not isinstance(duration_minutes, int) or not low <= duration_minutes <= high:
+        problems.append(
+            Problem(
+                "duration_minutes",
+                _("an appointment lasts from %(low)d to %(high)d minutes")
+                % {"low": low, "high": high},
+            )
+        )
+    if mode not in AppointmentMode.values:
+        problems.append(
+            Problem("mode", _("%(mode)s is not a kind of appointment") % {"mode": repr(mode)})
+        )
+    elif mode == AppointmentMode.MEETING and not place.strip():
+        problems.append(Problem("place", _("a meeting needs a place")))
+    if len(place) > PLACE_MAX_LENGTH:
+        problems.append(
+            Problem("place", _("at most %(max)d characters") % {"max": PLACE_MAX_LENGTH})
+        )
+    if len(note) > APPOINTMENT_NOTE_MAX_LENGTH:
+        problems.append(
+            Problem("note", _("at most %(max)d characters") % {"max": APPOINTMENT_NOTE_MAX_LENGTH})
+        )
+    if advisor is not None and (
+        advisor.county_id != registration.county_id
+        or not advisor.is_active
+        or advisor.role not in APPOINTMENT_STAFF_ROLES
+    ):
+        problems.append(
+            Problem("advisor", _("not a member of the county's staff who follows up youths"))
+        )
+    return problems
+
+
+def appointment_book(
+    *,
+    actor,
+    registration: Registration,
+    starts_at: datetime,
+    duration_minutes: int,
+    mode: str,
+    place: str = "",
+    note: str = "",
+    advisor=None,
+) -> Appointment:
+    """Book an appointment with the youth for a time to come (at most a year ahead). With whom:
+    `advisor`, by default the registration's advisor. A meeting needs a place. The note is the
+    youth's to read on "Min side", so it must hold nothing confidential."""
+    policy.require(actor, policy.CHANGE, registration)
+    if advisor is None:
+        advisor = registration.advisor
+    place, note = place.strip(), note.strip()
+    require_none(
+        _appointment_problems(
+            registration=registration,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            mode=mode,
+            place=place,
+            note=note,
+            advisor=advisor,
+            now=timezone.now(),
+        )
+    )
+    with transaction.atomic():
+        appointment = Appointment.objects.create(
+            county_id=registration.county_id,
+            registration=registration,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=duration_minutes),
+            mode=mode,
+            place=place,
+            advisor=advisor,
+            note=note,
+            created_by=actor,
+        )
+        audit.log(
+            actor,
+            "casework.appointment.booked",
+            appointment,
+            data={
+                "registration": registration.pk,
+                "starts_at": _utc(starts_at),
+                "mode": mode,
+            },
+        )
+    return appointment
+
+
+def _require_open(appointment: Appointment) -> list[Problem]:
+    if appointment.cancelled_at is not None:
+        return [Problem("appointment", _("the appointment is cancelled"))]
+    if appointment.contact_id is not None:
+        return [Problem("appointment", _("the appointment is already recorded as held"))]
+    return []
+
+
+def appointment_move(
+    *,
+    actor,
+    appointment: Appointment,
+    starts_at: datetime,
+    duration_minutes: int,
+    mode: str,
+    place: str = "",
+    note: str = "",
+    advisor=None,
+) -> Appointment:
+    """Move the appointment (its time, length, place or mode) or change its note or advisor.
+    Same rules as booking; a cancelled or held appointment cannot be changed. A change of
+    time, place or mode is remembered (`moved_at`): appointment letters made before it show the
+    old details. Saving it unchanged writes nothing."""
+    registration = appointment.registration
+    policy.require(actor, policy.CHANGE, registration)
+    if advisor is None:
+        advisor = appointment.advisor
+    place, note = place.strip(), note.strip()
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        require_none(
+            _require_open(current)
+            or _appointment_problems(
+                registration=registration,
+                starts_at=starts_at,
+                duration_minutes=duration_minutes,
+                mode=mode,
+                place=place,
+                note=note,
+                advisor=advisor,
+                now=timezone.now(),
+            )
+        )
+        ends_at = starts_at + timedelta(minutes=duration_minutes)
+        new = {
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "mode": mode,
+            "place": place,
+            "note": note,
+            "advisor_id": advisor.pk if advisor else None,
+        }
+        changed = [name for name, value in new.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        before = current.starts_at
+        for name, value in new.items():
+            setattr(current, name, value)
+        if {"starts_at", "ends_at", "mode", "place"} & set(changed):
+            current.moved_at = timezone.now()
+        current.save()
+        audit.log(
+            actor,
+            "casework.appointment.moved",
+            current,
+            data={
+                "registration": registration.pk,
+                "from": _utc(before),
+                "to": _utc(starts_at),
+                "changed": sorted(name.removesuffix("_id") for name in changed),
+            },
+        )
+    return current
+
+
+def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appointment:
+    """Cancel the appointment with a reason (kept with it; the youth sees only that it is
+    cancelled). It is never deleted: the youth's page and Min side show it as cancelled."""
+    policy.require(actor, policy.CHANGE, appointment.registration)
+    reason = reason.strip()
+    problems = []
+    if not reason:
+        problems.append(Problem("reason", _("give the reason for cancelling")))
+    elif len(reason) > CANCEL_REASON_MAX_LENGTH:
+        problems.append(
+            Problem("reason", _("at most %(max)d characters") % {"max": CANCEL_REASON_MAX_LENGTH})
+        )
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        require_none(_require_open(current) + problems)
+        current.cancelled_at = timezone.now()
+        current.cancel_reason = reason
+        current.cancelled_by = actor
+        current.save(update_fields=["cancelled_at", "cancel_reason", "cancelled_by"])
+        audit.log(
+            actor,
+            "casework.appointment.cancelled",
+            current,
+            data={"registration": current.registration_id},
+        )
+    return current
+
+
+def appointment_held(*, actor, appointment: Appointment, outcome: str, note: str = "") -> Contact:
+    """Record an appointment that has begun as a contact in one step: at its start, with the
+    channel of its mode (`MODE_CHANNEL`), and the outcome (the youth came: contact established;
+    or did not come: no contact). The contact is recorded by `contact_record` (its own audit
+    event); the appointment keeps the link, so it is recorded once."""
+    registration = appointment.registration
+    policy.require(actor, policy.CHANGE, registration)
+    problems = []
+    if outcome not in (Outcome.REACHED, Outcome.NO_ANSWER):
+        problems.append(
+            Problem("outcome", _("%(outcome)s is not an outcome") % {"outcome": repr(outcome)})
+        )
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        problems = _require_open(current) + problems
+        if current.starts_at > timezone.now():
+            problems.append(Problem("appointment", _("the appointment has not begun yet")))
+        require_none(problems)
+        contact = contact_record(
+            actor=actor,
+            registration=registration,
+            at=current.starts_at,
+            channel=MODE_CHANNEL[current.mode],
+            outcome=outcome,
+            note=note,
+        )
+        current.contact = contact
+        current.save(update_fields=["contact"])
+        audit.log(
+            actor,
+            "casework.appointment.held",
+            current,
+            data={"registration": registration.pk, "contact": contact.pk, "outcome": outcome},
+        )
+    return contact

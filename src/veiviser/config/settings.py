@@ -182,6 +182,9 @@ VEIVISER_BASE_URL = env_str("VEIVISER_BASE_URL", "http://127.0.0.1:8000").rstrip
 PUBLIC_RATE_LIMIT = env_int("VEIVISER_PUBLIC_RATE_LIMIT", 5)
 PUBLIC_RATE_WINDOW = env_int("VEIVISER_PUBLIC_RATE_WINDOW", 3600)
 PUBLIC_MAX_BODY_BYTES = env_int("VEIVISER_PUBLIC_MAX_BODY_BYTES", 16_384)
+# A new request from the contact page sends its unit coordinators (or the county's office) a
+# short e-mail with no personal data in it, only a link to the list; 0 turns it off.
+PUBLIC_REFERRAL_NOTICE = env_bool("VEIVISER_PUBLIC_REFERRAL_NOTICE", default=True)
 # The cache holds the rate-limit counters; with several app servers it must be shared, e.g.
 # django.core.cache.backends.db.DatabaseCache with VEIVISER_CACHE_LOCATION=veiviser_cache
 # (then run `veiviser createcachetable`).

@@ -94,7 +94,6 @@ def make_information_letters(county, seed: int, today: date | None = None) -> di
                 registration=registration,
                 template=template,
                 recipient=None,
-                context_extra=None,
                 batch=None,
                 on=sent,
             )

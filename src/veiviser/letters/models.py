@@ -310,6 +310,15 @@ class Letter(models.Model):
         related_name="letters",
         verbose_name=_("batch"),
     )
+    # An appointment letter is made from a booked appointment: its time and place come from it.
+    appointment = models.ForeignKey(
+        "casework.Appointment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("appointment"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -36,7 +36,7 @@ def letters_of(registrations):
     """The letters of registrations the caller has already checked the user may view."""
     return (
         Letter.objects.filter(registration__in=registrations)
-        .select_related("template", "created_by")
+        .select_related("template", "created_by", "appointment")
         .defer("pdf")
     )
 

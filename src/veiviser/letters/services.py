@@ -102,22 +102,54 @@ def letter_create(
     registration: Registration,
     template: LetterTemplate,
     recipient: Guardian | None = None,
-    context_extra: dict | None = None,
     batch: LetterBatch | None = None,
+    appointment=None,
 ) -> Letter:
     """Make a letter from the active `template` to the youth (`recipient` None) or to one of
     the youth's guardians, and keep its PDF. A letter to a guardian is refused when the youth's
     record blocks letters to guardians (confidentiality, DOMAIN.md §6 duty 2). An appointment
-    letter needs its time and place. The letter is dated today."""
+    letter is made from a booked `appointment` of the registration (casework.Appointment), not
+    cancelled and still to come: its time and place come from there. The letter is dated
+    today."""
     return letter_make(
         actor=actor,
         registration=registration,
         template=template,
         recipient=recipient,
-        context_extra=context_extra,
         batch=batch,
         on=timezone.localdate(),
+        appointment=appointment,
     )
+
+
+def appointment_variables(appointment) -> dict:
+    """The letter variables of an appointment: its time and where (or how) it is, in bokmål."""
+    from django.utils import translation
+
+    with translation.override("nb"):
+        where = appointment.where
+    return {"appointment_time": appointment.starts_at, "appointment_place": where}
+
+
+def _appointment_problems(template, registration, appointment) -> list[Problem]:
+    if template.kind != LetterKind.APPOINTMENT:
+        if appointment is not None:
+            return [Problem("appointment", _("only an appointment letter refers to one"))]
+        return []
+    if appointment is None:
+        return [
+            Problem(
+                "appointment",
+                _("an appointment letter is made from a booked appointment: book one first"),
+            )
+        ]
+    if appointment.registration_id != registration.pk:
+        return [Problem("appointment", _("not an appointment of this registration"))]
+    if appointment.cancelled_at is not None:
+        return [Problem("appointment", _("the appointment is cancelled"))]
+    if appointment.starts_at <= timezone.now():
+        return [Problem("appointment", _("the appointment has already begun"))]
+    return []
 
 
 def letter_make(
@@ -126,16 +158,15 @@ def letter_make(
     registration: Registration,
     template: LetterTemplate,
     recipient: Guardian | None,
-    context_extra: dict | None,
     batch: LetterBatch | None,
     on: date,
+    appointment=None,
 ) -> Letter:
     """`letter_create` with the date the letter's text carries. Only the demo county's
     synthetic history (`letters.demo`) makes letters dated in the past; everything else uses
     `letter_create` (today)."""
     policy.require(actor, policy.CHANGE, registration)
     person = registration.person
-    extra = context_extra or {}
     problems = []
     if not template.active:
         problems.append(Problem("template", _("this version of the letter text is replaced")))
@@ -153,12 +184,9 @@ def letter_make(
             )
     elif recipient is not None:
         problems.append(Problem("recipient", _("this letter is for the youth, not a guardian")))
-    if template.kind == LetterKind.APPOINTMENT:
-        if not extra.get("appointment_time"):
-            problems.append(Problem("appointment_time", _("an appointment needs a time")))
-        if not extra.get("appointment_place"):
-            problems.append(Problem("appointment_place", _("an appointment needs a place")))
+    problems += _appointment_problems(template, registration, appointment)
     require_none(problems)
+    extra = appointment_variables(appointment) if appointment is not None else None
 
     if recipient is None:
         recipient_block = {"name": person.full_name, "address": person.address}
@@ -189,6 +217,7 @@ def letter_make(
             pdf=pdf,
             sha256=digest,
             batch=batch,
+            appointment=appointment,
             created_by=actor,
         )
         audit.log(
@@ -197,6 +226,7 @@ def letter_make(
             letter,
             data={
                 "registration": registration.pk,
+                "appointment": appointment.pk if appointment is not None else None,
                 "template": template.key,
                 "version": template.version,
                 "audience": template.audience,

@@ -127,9 +127,10 @@ def retention_candidates(county: County, *, today: date) -> list[Candidate]:
 
 
 # What anonymisation removes, per model: the identifying and free-text fields. Registrations,
-# reason and status facts, contacts' time, channel and outcome, consents' dates stay, so the
-# statistics of every earlier counting date reproduce. tests/privacy checks that every model
-# pointing at a person or a registration is either here or in KEPT, so a new table must decide.
+# reason and status facts, contacts' time, channel and outcome, appointments' time and mode,
+# consents' dates stay, so the statistics of every earlier counting date reproduce.
+# tests/privacy checks that every model pointing at a person or a registration is either here
+# or in KEPT, so a new table must decide.
 SCRUBBED = {
     "people.person": {
         "fnr": None,
@@ -144,6 +145,7 @@ SCRUBBED = {
     "casework.note": {"text": ""},
     "casework.partner": {"name": ""},
     "casework.plan": {"goals": "", "steps": ""},
+    "casework.appointment": {"place": "", "note": "", "cancel_reason": ""},
     "letters.letter": {"pdf": b"", "recipient_name": ""},
     "letters.letterblock": {"reason": ""},
     "letters.letterblockchange": {"reason": ""},

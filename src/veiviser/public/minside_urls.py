@@ -11,6 +11,7 @@ urlpatterns = [
     path("test-innlogging/", views.test_login_view, name="test-login"),
     path("logg-ut/", views.logout_view, name="logout"),
     path("brev/<int:pk>/", views.letter_view, name="letter"),
+    path("avtale/<int:pk>/kalender/", views.appointment_ics_view, name="appointment-ics"),
     path("samtykke/", views.consent_give_view, name="consent-give"),
     path("samtykke/<int:pk>/trekk/", views.consent_withdraw_view, name="consent-withdraw"),
 ]

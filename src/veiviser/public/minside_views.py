@@ -24,10 +24,11 @@ from django.views.decorators.http import require_POST
 from veiviser.audit import services as audit
 from veiviser.casework import services as casework
 from veiviser.casework.models import PartnerKind
+from veiviser.casework.selectors import youth_appointment
 from veiviser.people import identity
 from veiviser.people.models import Person
 from veiviser.problems import ValidationFailed
-from veiviser.public import oidc, selectors
+from veiviser.public import ics, oidc, selectors
 from veiviser.tenancy.db import county_scope
 from veiviser.web.forms import add_problems
 
@@ -99,6 +100,15 @@ def home_view(request):
         )
     with county_scope(person.county_id):
         context = selectors.youth_overview(person, now=timezone.now())
+        if context.get("appointments"):
+            # Like a letter download: the youth's reading of their appointments is audited.
+            audit.log(
+                None,
+                "public.minside.appointments_viewed",
+                person,
+                data={"appointments": [a.pk for a in context["appointments"]]},
+                actor_label=_label(person),
+            )
         context["consent_form"] = ConsentForm(prefix="consent")
         return render(request, "public/minside/home.html", context)
 
@@ -158,6 +168,23 @@ def letter_view(request, person: Person, pk: int):
     audit.log(None, "public.minside.letter_downloaded", letter, actor_label=_label(person))
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@youth_required
+def appointment_ics_view(request, person: Person, pk: int):
+    """One of the youth's own appointments as a calendar file (another youth's id: 404)."""
+    appointment = youth_appointment(person, pk)
+    audit.log(
+        None, "public.minside.appointment_downloaded", appointment, actor_label=_label(person)
+    )
+    response = HttpResponse(
+        ics.appointment_ics(appointment, now=timezone.now()),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="avtale.ics"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -104,10 +104,10 @@ def youth_by_identity_number(number: str) -> Person | None:
 
 def youth_overview(person: Person, *, now) -> dict:
     """What "Min side" shows: the latest registration with its unit and advisor (and how to
-    reach them), the plan, the next appointment, the letters sent to the youth, the consents.
-
-    Veiviser keeps no calendar: the next appointment is the plan's review date when it is today
-    or later (docs/public.md). Contacts are records of what happened, so they are not used."""
+    reach them), the plan (with its review date when it is today or later), the appointments
+    not over yet (the next one first; cancelled ones shown as cancelled), the letters sent to
+    the youth, the consents. Contacts are records of what happened, so they are not shown."""
+    from veiviser.casework import selectors as casework
     from veiviser.casework.models import Consent, Plan
     from veiviser.letters.models import Audience, Letter, StaffContact, UnitContact
 
@@ -132,6 +132,7 @@ def youth_overview(person: Person, *, now) -> dict:
         .order_by("-created_at")
     )
     consents = Consent.objects.filter(registration=registration).order_by("-given_on", "-id")
+    appointments = casework.youth_appointments(person, now=now)
     return {
         "person": person,
         "registration": registration,
@@ -144,6 +145,8 @@ def youth_overview(person: Person, *, now) -> dict:
             if plan and plan.review_on and plan.review_on >= timezone.localdate(now)
             else None
         ),
+        "appointments": appointments,
+        "next_appointment": casework.next_appointment(appointments, now=now),
         "letters": list(letters),
         "consents": list(consents),
     }

@@ -143,7 +143,72 @@ def referral_receive(
             referral,
             data={"unit": mapping.unit_id, "asker": asker},
         )
+        if settings.PUBLIC_REFERRAL_NOTICE:
+            transaction.on_commit(lambda: referral_notice(referral))
     return referral
+
+
+def notice_recipients(referral: Referral) -> list:
+    """Who hears of a new request: the active unit coordinators of its unit; where there is no
+    unit or no coordinator with an e-mail address, the county's office (both handle requests,
+    `policy.referral_scope`). Only users with an e-mail address."""
+    from veiviser.organisation.models import Role, User
+
+    staff = User.objects.filter(
+        county_id=referral.county_id, is_active=True, api_client__isnull=True
+    ).exclude(email="")
+    coordinators = (
+        list(staff.filter(role=Role.UNIT_COORDINATOR, unit_id=referral.unit_id))
+        if referral.unit_id
+        else []
+    )
+    return coordinators or list(staff.filter(role=Role.OFFICE))
+
+
+def referral_notice(referral: Referral) -> int:
+    """E-mail whoever handles the request (`notice_recipients`) that one is waiting, with a
+    link to the list. Nothing about the request is in it (no name, municipality or need: mail
+    leaves Veiviser), and it is the same for every request. A mail server that fails is
+    logged, never an error for the youth who sent the request. Audited with the count."""
+    import logging
+
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils import translation
+
+    recipients = [user.email for user in notice_recipients(referral)]
+    if not recipients:
+        return 0
+    link = settings.VEIVISER_BASE_URL.rstrip("/") + reverse("web:referrals")
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Veiviser: a new request from the contact page")
+        body = (
+            _("A new request from the public contact page is waiting for you in Veiviser.")
+            + "\n\n"
+            + _("Open the list of requests: %(url)s") % {"url": link}
+            + "\n\n"
+            + _("This e-mail holds no personal data: read the request in Veiviser.")
+            + "\n"
+        )
+    sent = 0
+    for address in recipients:  # one mail each: nobody sees who else handles requests
+        try:
+            send_mail(subject, body, None, [address])
+        except Exception as exc:  # SMTP fails in many ways; the request is stored anyway
+            logging.getLogger(__name__).warning(
+                "The notice of a new request was not sent: %s", type(exc).__name__
+            )
+        else:
+            sent += 1
+    if sent:
+        with transaction.atomic():
+            audit.log(
+                None,
+                "public.referral.notice_sent",
+                referral,
+                data={"recipients": sent, "failed": len(recipients) - sent},
+            )
+    return sent
 
 
 def _require_pending(actor, referral: Referral) -> None:

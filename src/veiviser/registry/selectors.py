@@ -83,10 +83,13 @@ class WorklistFilter:
 
 def worklist(user, kv: Kodeverk, f: WorklistFilter, *, today: date):
     """The advisor's list ("Mine ungdommer") or, with `mine=False`, every registration the user
-    may see: status and reason in force today, last contact; filtered and searched."""
+    may see: status and reason in force today, last contact, next appointment (the first not
+    cancelled that ends today or later, so today's stay on the list all day); filtered and
+    searched."""
     from django.db.models import OuterRef, Q, Subquery
+    from django.utils import timezone
 
-    from veiviser.casework.models import Contact
+    from veiviser.casework.models import Appointment, Contact
     from veiviser.registry.queries import reason_in_force, status_in_force
 
     qs = registrations_for(user).filter(school_year=f.school_year)
@@ -113,10 +116,20 @@ def worklist(user, kv: Kodeverk, f: WorklistFilter, *, today: date):
     last_contact = (
         Contact.objects.filter(registration=OuterRef("pk")).order_by("-at").values("at")[:1]
     )
+    next_appointment = (
+        Appointment.objects.filter(
+            registration=OuterRef("pk"),
+            cancelled_at__isnull=True,
+            ends_at__gt=datetime.combine(today, time.min, timezone.get_current_timezone()),
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
     qs = qs.annotate(
         status_now=status_in_force(today),
         reason_now=reason_in_force(today),
         last_contact_at=Subquery(last_contact),
+        next_appointment_at=Subquery(next_appointment),
     )
     if f.no_contact_days is not None:
         cutoff = datetime.combine(today - timedelta(days=f.no_contact_days), time.min, UTC)

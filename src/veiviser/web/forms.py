@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from veiviser.casework.models import Channel, Outcome, PartnerKind
+from veiviser.casework.models import AppointmentMode, Channel, Outcome, PartnerKind
 from veiviser.codes.selectors import kodeverk
 from veiviser.organisation.models import Municipality, Role, Unit, User
 from veiviser.people.models import ContactChannel
@@ -114,19 +114,114 @@ class ReasonForm(forms.Form):
 
 
 def advisors_of(county_id: int, unit_id: int | None = None):
-    qs = User.objects.filter(
-        county_id=county_id,
-        is_active=True,
-        role__in=[Role.ADVISOR, Role.UNIT_COORDINATOR, Role.PROJECT_WORKER],
-        api_client__isnull=True,  # an API client's service user is nobody's advisor
-    ).order_by("first_name", "last_name")
+    qs = (
+        User.objects.filter(
+            county_id=county_id,
+            is_active=True,
+            role__in=[Role.ADVISOR, Role.UNIT_COORDINATOR, Role.PROJECT_WORKER],
+            api_client__isnull=True,  # an API client's service user is nobody's advisor
+        )
+        .select_related("unit")
+        .order_by("first_name", "last_name")
+    )
     return qs.filter(unit_id=unit_id) if unit_id else qs
+
+
+def advisor_label(user) -> str:
+    name = user.get_full_name() or user.username
+    return f"{name} ({user.unit})" if user.unit_id else name
 
 
 class AdvisorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        name = obj.get_full_name() or obj.username
-        return f"{name} ({obj.unit})" if obj.unit_id else name
+        return advisor_label(obj)
+
+
+DURATIONS = [
+    (15, _("15 minutes")),
+    (30, _("30 minutes")),
+    (45, _("45 minutes")),
+    (60, _("1 hour")),
+    (90, _("1½ hours")),
+    (120, _("2 hours")),
+]
+
+
+class AppointmentForm(forms.Form):
+    """Booking or moving an appointment (casework.services.appointment_book / _move)."""
+
+    starts_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
+    duration_minutes = forms.TypedChoiceField(
+        label=_("Length"), coerce=int, choices=DURATIONS, initial=45
+    )
+    mode = forms.ChoiceField(
+        label=_("How"),
+        choices=AppointmentMode.choices,
+        initial=AppointmentMode.MEETING,
+        widget=forms.RadioSelect,
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        required=False,
+        max_length=200,
+        help_text=_("Where to meet; for a phone or video call, e.g. who calls whom."),
+    )
+    advisor = forms.ChoiceField(label=_("With"), required=False)
+    note = forms.CharField(
+        label=_("Note for the youth"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The youth sees this on Min side: nothing confidential here."),
+    )
+
+    def __init__(
+        self, *args, county_id: int, advisors=None, minutes: int | None = None, moving=False, **kw
+    ):
+        """`advisors`: the county's staff who follow up youths (`advisors_of`), loaded once by
+        the caller for every form of the page; loaded here when not given. No choice of
+        "with" means the youth's advisor when booking, and no change when `moving`."""
+        super().__init__(*args, **kw)
+        advisors = list(advisors_of(county_id)) if advisors is None else advisors
+        self.advisors = {str(user.pk): user for user in advisors}
+        empty = _("Unchanged") if moving else _("The youth's advisor")
+        self.fields["advisor"].choices = [("", empty)] + [
+            (pk, advisor_label(user)) for pk, user in self.advisors.items()
+        ]
+        if minutes and minutes not in dict(DURATIONS):
+            # An appointment booked elsewhere (the API) with a length of its own keeps it.
+            self.fields["duration_minutes"].choices = sorted(
+                [*DURATIONS, (minutes, _("%(n)d minutes") % {"n": minutes})]
+            )
+
+    def clean_advisor(self):
+        return self.advisors.get(self.cleaned_data["advisor"])
+
+
+class AppointmentCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the appointment; the youth sees only that it is cancelled."),
+    )
+
+
+class AppointmentHeldForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Did the youth come?"),
+        choices=[
+            (Outcome.REACHED, _("Yes: contact established")),
+            (Outcome.NO_ANSWER, _("No, the youth did not come")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What was said and agreed. No health or child-welfare details here."),
+    )
 
 
 class AssignForm(forms.Form):

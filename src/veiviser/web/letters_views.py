@@ -47,7 +47,12 @@ def letters_context(user, person: Person, context: dict) -> None:
         if can_change and templates is None:
             templates = list(selectors.active_templates())
         entry["letter_form"] = (
-            LetterForm(prefix=f"b{registration.pk}", guardians=guardians, templates=templates)
+            LetterForm(
+                prefix=f"b{registration.pk}",
+                guardians=guardians,
+                templates=templates,
+                appointments=_bookable(registration.appointments.all()),
+            )
             if can_change
             else None
         )
@@ -61,6 +66,12 @@ def letters_context(user, person: Person, context: dict) -> None:
     )
 
 
+def _bookable(appointments) -> list:
+    """The appointments an appointment letter can be made from: to come and not cancelled."""
+    now = timezone.now()
+    return [a for a in appointments if a.cancelled_at is None and a.starts_at > now]
+
+
 @login_required
 @require_POST
 def letter_create_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -69,7 +80,12 @@ def letter_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(Registration.objects.select_related("person"), pk=pk)
     policy.require(request.user, policy.CHANGE, registration)
     person = registration.person
-    form = LetterForm(request.POST, prefix=f"b{registration.pk}", guardians=person.guardians.all())
+    form = LetterForm(
+        request.POST,
+        prefix=f"b{registration.pk}",
+        guardians=person.guardians.all(),
+        appointments=_bookable(registration.appointments.order_by("starts_at", "pk")),
+    )
     if form.is_valid():
         try:
             letter = letters.letter_create(

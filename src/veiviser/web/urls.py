@@ -1,6 +1,7 @@
 from django.urls import path
 
 from veiviser.web import (
+    appointments_views,
     audit_views,
     duties_views,
     intake_views,
@@ -35,6 +36,24 @@ urlpatterns = [
     path("ungdom/<int:pk>/foresatt/", views.guardian_add_view, name="guardian-add"),
     path("tilmelding/<int:pk>/kontakt/", views.contact_record_view, name="contact-record"),
     path("tilmelding/<int:pk>/notat/", views.note_add_view, name="note-add"),
+    path(
+        "tilmelding/<int:pk>/avtale/",
+        appointments_views.appointment_book_view,
+        name="appointment-book",
+    ),
+    path(
+        "avtale/<int:pk>/flytt/", appointments_views.appointment_move_view, name="appointment-move"
+    ),
+    path(
+        "avtale/<int:pk>/avlys/",
+        appointments_views.appointment_cancel_view,
+        name="appointment-cancel",
+    ),
+    path(
+        "avtale/<int:pk>/holdt/",
+        appointments_views.appointment_held_view,
+        name="appointment-held",
+    ),
     path("tilmelding/<int:pk>/partner/", views.partner_add_view, name="partner-add"),
     path("tilmelding/<int:pk>/samtykke/", views.consent_record_view, name="consent-record"),
     path("samtykke/<int:pk>/trekk/", views.consent_withdraw_view, name="consent-withdraw"),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.casework import services as casework
-from veiviser.casework.models import Consent, WorkingList
+from veiviser.casework.models import Appointment, Consent, WorkingList
 from veiviser.casework.selectors import working_lists_for
 from veiviser.codes.selectors import kodeverk, school_year_of
 from veiviser.duties import selectors as duty_selectors
@@ -99,6 +100,7 @@ def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: s
                 "last_contact": last,
                 "days_since_contact": (today - timezone.localdate(last)).days if last else None,
                 "next_duty": duty_selectors.described(next_duties.get(registration.pk)),
+                "next_appointment": registration.next_appointment_at,
             }
         )
     query = request.GET.copy()
@@ -241,6 +243,7 @@ def _youth_context(request, person: Person) -> dict:
             "notes__created_by",
             "partners",
             "consents",
+            Prefetch("appointments", queryset=Appointment.objects.select_related("advisor")),
         )
         .order_by("-school_year")
     )
@@ -361,6 +364,9 @@ def _youth_context(request, person: Person) -> dict:
     from veiviser.web.letters_views import letters_context
 
     letters_context(user, person, context)
+    from veiviser.web.appointments_views import appointments_context
+
+    appointments_context(user, person, context)
     from veiviser.web.measures_views import measures_context
 
     measures_context(user, person, context)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from veiviser.api.demo import demo_clients
+from veiviser.casework import demo as casework_demo
 from veiviser.casework import services as casework
 from veiviser.casework.models import Channel, Outcome
 from veiviser.demo import generator
@@ -103,6 +104,12 @@ class Command(BaseCommand):
                 public_demo.add_referrals(county, seed)
                 public_demo.add_contact_points(county)
                 minside_fnr = public_demo.prepare_minside(county, seed)
+                appointments = casework_demo.add_appointments(
+                    county,
+                    seed,
+                    school_year=max(generator.SCHOOL_YEARS),
+                    minside_fnr=minside_fnr,
+                )
                 measures = measures_demo.build(
                     county, seed=seed, school_years=generator.SCHOOL_YEARS
                 )
@@ -140,6 +147,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Contacts recorded in the latest school year: %(count)s.") % {"count": contacts}
+        )
+        self.stdout.write(
+            _("Appointments booked in the coming weeks: %(count)s.") % {"count": appointments}
         )
         self.stdout.write(
             _(
