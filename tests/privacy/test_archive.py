@@ -38,7 +38,6 @@ def make_letter(registration, on=date(2023, 9, 5)):
         registration=registration,
         template=template,
         recipient=None,
-        context_extra=None,
         batch=None,
         on=on,
     )
