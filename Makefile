@@ -40,7 +40,7 @@ demo: venv
 	$(BIN)/veiviser migrate --no-input
 	$(BIN)/veiviser demo --if-empty
 	@echo
-	@echo "  Veiviser (demo county 39 Vestfold) on http://$(HOST):$(PORT)/"
+	@echo "  Veiviser (demo counties 39 Vestfold and 40 Telemark) on http://$(HOST):$(PORT)/"
 	@echo "  Log in with password 'demo' as an advisor ('silje'), a unit coordinator"
 	@echo "  ('koordinator-tonsberg'), the county leader ('leder'), the office ('kontor')"
 	@echo "  or the administrator ('admin', who also has the Django admin at /admin/)."

@@ -204,6 +204,7 @@ ELSEWHERE = {
     "web:letter-download": "tests/letters/test_authorization.py (those who may view the registration)",
     "web:letter-batch": "tests/letters/test_batch_views.py (batches in the user's unit or county)",
     "web:letter-batch-status": "tests/letters/test_batch_views.py (as web:letter-batch)",
+    "web:letter-batch-retry": "tests/letters/test_batch_views.py (as web:letter-batch; POST)",
     "web:retention-run": "tests/privacy/test_views.py (the county leader only)",
     "web:intake-run": "tests/intake/test_views.py (runs of the user's unit or county)",
     "web:intake-confirm": "tests/intake/test_views.py (as web:intake-run)",

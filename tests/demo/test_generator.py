@@ -205,6 +205,67 @@ def test_a_handful_of_likely_duplicates(county):
     assert 3 <= len(pairs) <= 20
 
 
+def test_the_faults_the_generator_knows_are_those_its_file_shows(county):
+    """`known_faults` (from the simulation's truth) against the same rules computed here from
+    the written file (docs/quality.md), at the latest counting date: the list the
+    pre-submission check must give for the generated part of the demo county."""
+    on = date(2025, 6, 15)
+    names = Counter(
+        (p["given_name"].lower(), p["family_name"].lower(), p["birth_date"])
+        for p in county.persons.values()
+    )
+    expected: dict[str, set[str]] = {rule: set() for rule in generator.FAULT_RULES}
+    for key, registration in county.registrations.items():
+        if registration["school_year"] != 2024 or registration["registered_on"] > on.isoformat():
+            continue
+        person = county.persons[registration["person"]]
+        if person["fnr"] is None:
+            expected["no_identity_number"].add(key)
+        if (
+            names[
+                (person["given_name"].lower(), person["family_name"].lower(), person["birth_date"])
+            ]
+            > 1
+        ):
+            expected["likely_duplicate"].add(key)
+        _, _, status, age = county.state(registration, on)
+        group = MAIN_GROUP[status]
+        since = max(
+            (f.valid_from for f in county.facts["status"][key] if f.valid_from <= on),
+            default=date.fromisoformat(registration["registered_on"]),
+        )
+        if group == 1 and (on - since).days > 7:
+            expected["otuk_past_deadline"].add(key)
+        low, high = limits(2024)
+        if group <= 4 and not low <= age <= high:
+            expected["outside_age_in_groups_1_4"].add(key)
+    assert generator.known_faults(on=on) == expected
+    assert all(expected.values())  # each kind of fault is there, for the check to show
+
+
+def test_telemark_is_a_small_county_of_its_own_with_telemarks_municipalities(county):
+    lines = list(generator.generate(generator.DEFAULT_SEED, generator.TELEMARK))
+    assert lines == list(generator.generate(generator.DEFAULT_SEED, generator.TELEMARK))
+    small = County(lines)
+    assert small.records[0]["county"] == "40"
+    units = small.by_type["unit"]
+    assert {u["id"] for u in units} == {"u-gren", "u-tele"}
+    municipalities = [m for u in units for m in u["municipalities"]]
+    assert sorted(municipalities) == sorted(generator.TELEMARK.municipalities)
+    assert set(generator.TELEMARK.post_codes) == set(generator.TELEMARK.municipalities)
+    assert 20 <= len(small.persons) <= 80
+    assert {r["school_year"] for r in small.registrations.values()} == set(generator.SCHOOL_YEARS)
+    for person in small.persons.values():
+        if person["fnr"]:
+            assert identity.parse(person["fnr"], allow_synthetic=True).synthetic
+    # Other people than Vestfold's, from a random stream of their own.
+    vestfold = {
+        (p["given_name"], p["family_name"], p["birth_date"]) for p in county.persons.values()
+    }
+    ours = {(p["given_name"], p["family_name"], p["birth_date"]) for p in small.persons.values()}
+    assert len(ours & vestfold) <= 1
+
+
 def test_names_are_filled_in(county):
     for person in county.persons.values():
         assert person["given_name"].strip() and person["family_name"].strip()

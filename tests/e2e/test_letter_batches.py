@@ -72,3 +72,37 @@ def test_a_coordinator_starts_a_batch_and_sees_it_finish(page, coordinator, new_
     page.locator("#batch-status").get_by_text("Ferdig").wait_for()
     assert page.locator("#batch-status[hx-trigger]").count() == 0
     assert_accessible(page)
+
+
+def test_a_failed_batch_is_started_again_with_the_button(page, coordinator, new_youth):
+    """A batch whose task failed shows the error and "Prøv igjen"; pressing it queues the
+    batch again (the polling starts again) and says so."""
+    from django_tasks_db.models import DBTaskResult
+    from playwright.sync_api import expect
+
+    from veiviser.letters.models import BatchStatus
+
+    batch = letters.batch_start(
+        actor=coordinator,
+        county=coordinator.county,
+        since=new_youth.registered_on,
+        unit=coordinator.unit,
+    )
+    batch.refresh_from_db()
+    DBTaskResult.objects.get(pk=batch.task_id).set_failed(OSError("pango is missing"))
+    LetterBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.FAILED, error="pango is missing"
+    )
+    login(page, "trine", PASSWORD)
+    page.goto(f"/brev/kjoringer/{batch.pk}/")
+    status = page.locator("#batch-status")
+    expect(status.get_by_role("alert")).to_be_visible()
+    expect(status.get_by_text("Feilet")).to_be_visible()
+    assert_accessible(page)
+    status.get_by_role("button", name="Prøv igjen").click()
+    expect(page.get_by_text("Brevkjøringen er lagt i kø på nytt.")).to_be_visible()
+    expect(page.locator("#batch-status").get_by_text("I kø")).to_be_visible()
+    expect(page.get_by_role("button", name="Prøv igjen")).to_have_count(0)
+    assert_accessible(page)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.QUEUED and batch.task_id != ""

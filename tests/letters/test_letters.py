@@ -209,11 +209,41 @@ def test_no_letter_to_guardians_when_the_record_blocks_it(advisor, minor):
     assert AuditEvent.objects.filter(action="letters.block.set").count() == 1
 
 
-def test_the_batch_skips_blocked_guardians(advisor, minor):
+def test_the_batch_refuses_letters_to_blocked_guardians_and_counts_them(advisor, minor):
     services.letter_block_set(actor=advisor, person=minor.person, reason="Barnevernet ber om det")
     result = services.letters_batch(actor=None, county=minor.county, since=date(2025, 8, 1))
-    assert result == {"candidates": 1, "created": 1, "refused": 0}
+    # The youth's letter is made; one letter to each of her two guardians is refused.
+    assert result == {"candidates": 3, "created": 1, "refused": 2}
     assert list(Letter.objects.values_list("audience", flat=True)) == ["youth"]
+    completed = AuditEvent.objects.get(action="letters.batch.completed")
+    assert (completed.data["created"], completed.data["refused"]) == (1, 2)
+    # Run again: the youth has her letter; the guardians' letters are refused again, nothing made.
+    again = services.letters_batch(actor=None, county=minor.county, since=date(2025, 8, 1))
+    assert again == {"candidates": 2, "created": 0, "refused": 2}
+    assert Letter.objects.count() == 1
+
+
+def test_a_background_batch_shows_made_and_refused_letters(
+    advisor, minor, adult, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    services.letter_block_set(actor=advisor, person=minor.person, reason="Fortrolig adresse")
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_start(actor=None, county=minor.county, since=date(2025, 8, 1))
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    batch.refresh_from_db()
+    # Mia and Ola get their letters; Mia's two guardians are refused; Ola is of age.
+    assert (batch.status, batch.total, batch.done, batch.skipped) == (BatchStatus.DONE, 4, 2, 2)
+
+
+def test_a_letter_addresses_the_recipient_on_the_lines_of_an_address_block():
+    assert render.postal_address("Storgata 1, 3110 Tønsberg") == "Storgata 1\n3110 Tønsberg"
+    assert render.postal_address("c/o Hansen,Storgata 1\n3110 Tønsberg ") == (
+        "c/o Hansen\nStorgata 1\n3110 Tønsberg"
+    )
+    assert render.postal_address("") == ""
 
 
 def test_lifting_the_block_allows_guardian_letters_again(advisor, minor):
@@ -320,11 +350,34 @@ def test_editing_a_template_makes_a_new_version_and_old_letters_keep_theirs(advi
     services.template_new_version(edited, actor=None)
     edited.save()
     first.refresh_from_db()
-    assert (first.active, edited.active, edited.version) == (False, True, 2)
+    assert (first.active, edited.active, edited.version) == (False, True, first.version + 1)
     letter.refresh_from_db()
     assert letter.template_id == first.pk
     with pytest.raises(ValidationFailed):
         services.letter_create(actor=advisor, registration=minor, template=first)
+
+
+@pytest.mark.parametrize("key", ["informasjon-ungdom", "informasjon-foresatte"])
+def test_the_default_texts_sign_with_the_advisor_or_once_with_the_unit(advisor, minor, key):
+    """Version 2 of the default texts (migration letters.0005): a registration without an
+    advisor is signed by the unit once, not twice."""
+    text = template(key)
+    assert text.version == 2
+    recipient = minor.person.guardians.first() if text.audience == "guardian" else None
+
+    def signature(registration) -> str:
+        html, _block, _variables = services.letter_document(
+            registration=registration, template=text, recipient=recipient, on=date(2025, 8, 25)
+        )
+        return render.pdf_text(html)[1].split("Vennlig hilsen", 1)[1]
+
+    signed = signature(minor)
+    assert advisor.get_full_name() in signed
+    assert signed.count("Oppfølgingstjenesten, Tønsberg") == 1
+    minor.advisor = None
+    unsigned = signature(minor)
+    assert unsigned.count("Oppfølgingstjenesten, Tønsberg") == 1
+    assert "Vestfold" in unsigned
 
 
 def test_a_letter_text_cannot_include_other_templates():

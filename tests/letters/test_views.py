@@ -107,7 +107,8 @@ def test_admin_edit_makes_a_new_version(client, vestfold):
     versions = list(
         LetterTemplate.objects.filter(key="innkalling-samtale").values_list("version", "active")
     )
-    assert sorted(versions) == [(1, False), (2, True)]
+    # Version 1 is the migration's first text, 2 its signature fix (letters.0005), 3 the edit.
+    assert sorted(versions) == [(1, False), (2, False), (3, True)]
     assert AuditEvent.objects.filter(action="admin.letters.lettertemplate.changed").exists()
     # A broken text is refused.
     current = LetterTemplate.objects.get(key="innkalling-samtale", active=True)
@@ -116,4 +117,4 @@ def test_admin_edit_makes_a_new_version(client, vestfold):
         {"kind": current.kind, "audience": current.audience, "title": "x", "body": "{% if %}"},
     )
     assert response.status_code == 200
-    assert LetterTemplate.objects.filter(key="innkalling-samtale").count() == 2
+    assert LetterTemplate.objects.filter(key="innkalling-samtale").count() == 3

@@ -11,11 +11,13 @@ from veiviser.casework.models import Channel, Outcome
 from veiviser.codes.selectors import kodeverk
 from veiviser.people import identity
 from veiviser.people import services as people
+from veiviser.people.models import Person
 from veiviser.quality.demo import CHECK_DATE, FAULTS, seed_faults
 from veiviser.quality.rules import RULE_KEYS
 from veiviser.quality.selectors import run_check
 from veiviser.registry import services as registry
 from veiviser.registry.models import Registration
+from veiviser.registry.selectors import registration_state
 
 from ..conftest import synthetic_fnr
 
@@ -101,24 +103,109 @@ def test_fixing_a_fault_removes_it(vestfold, seeded):
     assert found["no_unit"] == set(seeded["no_unit"])
 
 
-def test_in_the_built_demo_every_seeded_fault_is_found_under_its_rule_only(settings):
-    """The demo's own synthetic data has faults of its own (youths registered without a number
-    and their duplicates, statuses without later contacts): real findings, listed beside the
-    seeded ones. Each seeded registration is found under its rule and under no other."""
+def pairs(faults: dict[str, set[str]]) -> set[tuple[str, str]]:
+    return {(rule, key) for rule, keys in faults.items() for key in keys}
+
+
+def build_demo(settings, *args: str) -> None:
     from io import StringIO
 
     from django.core.management import call_command
 
-    from veiviser.organisation.models import County
-
     settings.ALLOW_SYNTHETIC_FNR = True
-    call_command("demo", stdout=StringIO(), stderr=StringIO())
-    found = findings(County.objects.get(number="39"))
-    seeded_keys = set(
-        Registration.objects.filter(key__startswith="kvalitet-").values_list("key", flat=True)
+    call_command("demo", *args, stdout=StringIO(), stderr=StringIO())
+
+
+def test_in_the_built_demo_the_check_finds_exactly_the_known_faults(settings):
+    """The built demo county at 15 June 2025: every (rule, registration) the check finds is a
+    fault made on purpose, by the generator (`generator.known_faults`: youths not reached
+    yet, registered without a number, registered twice, followed up past the age limit) or
+    by `seed_faults` (one or two of each rule), and every such fault is found. Fixing one
+    removes it and nothing else."""
+    from veiviser.demo import generator
+    from veiviser.organisation.models import County
+    from veiviser.quality.demo import demo_faults
+
+    build_demo(settings)
+    county = County.objects.get(number="39")
+    expected = pairs(demo_faults(generator.DEFAULT_SEED))
+    found = pairs(findings(county))
+    assert found - expected == set(), "found, but not made on purpose"
+    assert expected - found == set(), "made on purpose, but not found"
+    made = {rule for rule, key in expected if not key.startswith("kvalitet-")}
+    assert made == set(generator.FAULT_RULES)  # the generator's own faults are there too
+
+    # Fix two of the generator's faults: reach a youth still OTUK, find a youth's number.
+    otuk = min(k for r, k in expected if r == "otuk_past_deadline" and k.startswith("r-"))
+    registration = _registration(otuk)
+    registry.status_record(
+        actor=None, registration=registration, code="OTOV", valid_from=date(2025, 6, 12)
     )
-    assert len(seeded_keys) == sum(FAULTS.values())
-    for key in seeded_keys:
-        rule = key.removeprefix("kvalitet-").rsplit("-", 1)[0]
-        assert key in found[rule], key
-        assert [r for r in RULE_KEYS if key in found[r]] == [rule], key
+    unnumbered = min(k for r, k in expected if r == "no_identity_number" and k.startswith("r-"))
+    person = _registration(unnumbered).person
+    individual = 990
+    while Person.objects.filter(fnr=synthetic_fnr(person.birth_date, individual)).exists():
+        individual -= 1
+    people.person_update(
+        actor=None, person=person, fnr=synthetic_fnr(person.birth_date, individual)
+    )
+    fixed = {("otuk_past_deadline", otuk), ("no_identity_number", unnumbered)}
+    assert pairs(findings(county)) == expected - fixed
+
+
+def test_a_youth_moves_between_the_two_demo_counties(settings, client):
+    """The demo's youth who moved from Vestfold (39) to Telemark (40), with consent: sent from
+    the youth page in 39 by the advisor, received in 40 by the office, who sees a new
+    registration from another county and the history read-only; audited on both sides."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from veiviser.audit.models import AuditEvent
+    from veiviser.casework.models import Consent, PartnerKind
+    from veiviser.organisation.models import User
+    from veiviser.quality.models import ReceivedTransfer, SentTransfer
+    from veiviser.registry.models import Source
+
+    build_demo(settings, "--scale", "0.1")
+    consent = Consent.objects.select_related("registration__person", "registration__advisor").get(
+        partner_kind=PartnerKind.OTHER_COUNTY, county__number="39"
+    )
+    moved = consent.registration
+    year_end = date(moved.school_year + 1, 7, 31)
+    assert registration_state(kodeverk(), moved, year_end).status == "OTFA_IM"
+    client.force_login(moved.advisor)
+    page = client.get(reverse("web:youth", args=[moved.person_id])).content.decode()
+    send = reverse("web:transfer-send", args=[moved.pk])
+    assert send in page
+    response = client.post(send, {"to_county": "40"})
+    assert response.status_code == 200, response.content.decode()
+    content = response.content
+    sent = SentTransfer.objects.get()
+    assert (sent.registration, sent.to_county, sent.consent) == (moved, "40", consent)
+
+    office = User.objects.get(username="kontor-telemark")
+    grenland = office.county.units.get(key="u-gren")
+    client.force_login(office)
+    upload = SimpleUploadedFile("overforing.jsonl", content, content_type="application/jsonl")
+    response = client.post(reverse("web:transfer-receive"), {"file": upload, "unit": grenland.pk})
+    assert response.status_code == 302
+    received = ReceivedTransfer.objects.select_related("registration__person").get()
+    new = received.registration
+    assert (new.county, new.unit, new.source) == (office.county, grenland, Source.OTHER_COUNTY)
+    assert new.person.fnr == moved.person.fnr and new.person.county == office.county
+    # Complete: every registration of the youth in 39 with every status fact, as sent.
+    sent_history = {
+        r.key: sorted(f.code for f in r.status_facts.all())
+        for r in Registration.objects.filter(person=moved.person)
+    }
+    assert {
+        r["id"]: sorted(s["code"] for s in r["statuses"]) for r in received.history["registrations"]
+    } == sent_history
+    # Read-only in 40: the history is shown on the youth page, not made into 40's facts.
+    assert [f.code for f in new.status_facts.all()] in ([], ["OTUK"])
+    # The office has no caseload: the youth page asks for a reason first (break the glass).
+    page = client.post(response.url, {"reason": "Mottatt overføring"}, follow=True)
+    page = page.content.decode()
+    assert f'data-transfer="{received.transfer_id}"' in page and "OTFA_IM" in page
+    assert AuditEvent.objects.filter(action="quality.transfer.sent", county="39").count() == 1
+    assert AuditEvent.objects.filter(action="quality.transfer.received", county="40").count() == 1

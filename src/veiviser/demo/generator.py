@@ -1,10 +1,12 @@
-"""The synthetic demo county: Vestfold (39) with three school years of invented youths.
+"""The synthetic demo counties: Vestfold (39) with three school years of invented youths, and a
+small Telemark (40) beside it, so that a move between two counties can be tried.
 
-`generate(seed)` yields the lines of a veiviser-exchange file, version 1 (EXCHANGE.md §1), that
-`veiviser demo` feeds to the importer. Nothing in it is real: names are drawn from lists of
-common Norwegian names, and every identity number is a synthetic test number (month + 80), so
-no demo person can be a real one (DOMAIN.md §2). The units and municipality numbers are
-Vestfold's real ones from 2024.
+`generate(seed, county)` yields the lines of a veiviser-exchange file, version 1 (EXCHANGE.md
+§1), that `veiviser demo` feeds to the importer. Nothing in it is real: names are drawn from
+lists of common Norwegian names, and every identity number is a synthetic test number (month +
+80), so no demo person can be a real one (DOMAIN.md §2). The units and municipality numbers are
+the counties' real ones from 2024; Telemark is simulated the same way at a small fraction of
+Vestfold's size (`DemoCounty.scale`).
 
 The county is simulated, not sampled from a table, so that the numbers hang together the way a
 real county's do (DOMAIN.md §3-5, §9):
@@ -22,12 +24,17 @@ real county's do (DOMAIN.md §3-5, §9):
   date), and correct some codes: a second fact with the same `valid_from`, recorded later.
 Shaped after Vestfold 2023-24 (DOMAIN.md §9): about 2,000 registered at 15 June, 40–50 % of them
 in the target group, group 3 the largest group and group 1 small. tests/demo checks this.
+
+`known_faults(seed, county, on)` lists, rule by rule, the registrations the simulation makes
+faulty on purpose for the pre-submission check (docs/quality.md, "In the demo"), computed from
+the simulation's own truth rather than from the database, so the check can be compared with it.
 """
 
 import json
 import random
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,8 +42,6 @@ from veiviser.codes import loader
 from veiviser.people.identity import synthetic_number
 from veiviser.registry import rules
 
-COUNTY_NUMBER = "39"
-COUNTY_NAME = "Vestfold"
 DEFAULT_SEED = 2024
 SCHOOL_YEARS = (2022, 2023, 2024)
 WARM_UP_YEARS = 4  # simulated before SCHOOL_YEARS[0] but not written
@@ -53,6 +58,8 @@ class DemoUnit:
     weights: tuple[int, ...]
 
 
+COUNTY_NUMBER = "39"
+COUNTY_NAME = "Vestfold"
 # Vestfold's municipalities from 1 Jan 2024 and their OT units (DOMAIN.md §1).
 MUNICIPALITIES: dict[str, str] = {
     "3901": "Horten",
@@ -102,6 +109,123 @@ STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("kristin", "advisor", "u-lvk", "Kristin", "Bjørkelund"),
     DemoStaff("tor", "advisor", "u-lvk", "Tor", "Hvidsten"),
 )
+# The post code of each municipality's centre, for the invented addresses of the demo's youths
+# and guardians (`demo.households`).
+POST_CODES: dict[str, str] = {
+    "3901": "3183 Horten",
+    "3903": "3080 Holmestrand",
+    "3905": "3110 Tønsberg",
+    "3907": "3210 Sandefjord",
+    "3909": "3256 Larvik",
+    "3911": "3140 Nøtterøy",
+}
+
+
+@dataclass(frozen=True)
+class DemoCounty:
+    """One demo county: its real number, name, municipalities (2024) and OT units, its staff,
+    and its size relative to Vestfold (`scale`: the number of new registrations per school year
+    is multiplied by it)."""
+
+    number: str
+    name: str
+    municipalities: dict[str, str]
+    units: tuple[DemoUnit, ...]
+    staff: tuple[DemoStaff, ...]
+    post_codes: dict[str, str]
+    seat: str  # the municipality of the county's administration (its letterhead's address)
+    scale: float = 1.0
+
+    def scaled(self, scale: float) -> "DemoCounty":
+        """The same county at another size (`veiviser demo --scale`, for quick builds)."""
+        return replace(self, scale=self.scale * scale)
+
+
+VESTFOLD = DemoCounty(
+    COUNTY_NUMBER, COUNTY_NAME, MUNICIPALITIES, UNITS, STAFF, POST_CODES, seat="3905", scale=1.0
+)
+
+# Telemark from 1 Jan 2024 (DOMAIN.md §1: Grenland, and part-time advisors for Øst-, Midt- and
+# Vest-Telemark), about 1 % of Vestfold's registrations: a few dozen youths, enough to receive
+# a transfer and to look around in, and cheap to build.
+TELEMARK = DemoCounty(
+    "40",
+    "Telemark",
+    {
+        "4001": "Porsgrunn",
+        "4003": "Skien",
+        "4005": "Notodden",
+        "4010": "Siljan",
+        "4012": "Bamble",
+        "4014": "Kragerø",
+        "4016": "Drangedal",
+        "4018": "Nome",
+        "4020": "Midt-Telemark",
+        "4022": "Seljord",
+        "4024": "Hjartdal",
+        "4026": "Tinn",
+        "4028": "Kviteseid",
+        "4030": "Nissedal",
+        "4032": "Fyresdal",
+        "4034": "Tokke",
+        "4036": "Vinje",
+    },
+    (
+        DemoUnit(
+            "u-gren",
+            "Grenland",
+            ("4001", "4003", "4010", "4012", "4014", "4016"),
+            (37, 56, 2, 14, 10, 4),
+        ),
+        DemoUnit(
+            "u-tele",
+            "Øst-, Midt- og Vest-Telemark",
+            (
+                "4005",
+                "4018",
+                "4020",
+                "4022",
+                "4024",
+                "4026",
+                "4028",
+                "4030",
+                "4032",
+                "4034",
+                "4036",
+            ),
+            (13, 7, 11, 3, 2, 6, 2, 1, 1, 2, 4),
+        ),
+    ),
+    (
+        DemoStaff("leder-telemark", "county_leader", None, "Solveig", "Tveitereid"),
+        DemoStaff("kontor-telemark", "office", None, "Kjetil", "Bratsberg"),
+        DemoStaff("koordinator-grenland", "unit_coordinator", "u-gren", "Liv", "Heistad"),
+        DemoStaff("sigrid", "advisor", "u-gren", "Sigrid", "Valebrokk"),
+        DemoStaff("halvor", "advisor", "u-tele", "Halvor", "Flatland"),
+    ),
+    {
+        "4001": "3915 Porsgrunn",
+        "4003": "3724 Skien",
+        "4005": "3674 Notodden",
+        "4010": "3748 Siljan",
+        "4012": "3960 Stathelle",
+        "4014": "3770 Kragerø",
+        "4016": "3750 Drangedal",
+        "4018": "3830 Ulefoss",
+        "4020": "3800 Bø i Telemark",
+        "4022": "3840 Seljord",
+        "4024": "3692 Sauland",
+        "4026": "3660 Rjukan",
+        "4028": "3850 Kviteseid",
+        "4030": "3855 Treungen",
+        "4032": "3870 Fyresdal",
+        "4034": "3880 Dalen",
+        "4036": "3890 Vinje",
+    },
+    seat="4003",
+    scale=0.01,
+)
+COUNTIES: tuple[DemoCounty, ...] = (VESTFOLD, TELEMARK)
 
 # -- names -------------------------------------------------------------------------------------
 # Common given and family names in Norway; combined at random, so any match with a real person
@@ -283,6 +407,7 @@ class _Registration:
     reason: str
     reason_code: str
     steps: list[_Step] = field(default_factory=list)
+    key: str = ""  # "r-N", given when the file is written (`_County.numbered`)
 
     def at(self, on: date) -> tuple[str, str]:
         """(reason group, status code) at `on` as finally known: the simulation's truth."""
@@ -295,17 +420,50 @@ class _Registration:
         return reason, code
 
 
-def generate(seed: int = DEFAULT_SEED) -> Iterator[str]:
+def generate(seed: int = DEFAULT_SEED, county: DemoCounty = VESTFOLD) -> Iterator[str]:
     """The lines (without line ends) of the demo county's exchange file, header first; the
     same seed always gives the same lines."""
-    county = _County(seed)
-    county.simulate()
-    yield from county.lines()
+    simulation = _County(seed, county)
+    simulation.simulate()
+    yield from simulation.lines()
+
+
+# The rules of the pre-submission check (quality.rules.RULE_KEYS) whose faults the simulation
+# makes on purpose, and why (docs/quality.md, "In the demo"). The other rules find nothing in
+# the generated data: the numbers are valid, every registration has a unit, and `veiviser
+# demo` records the follow-up contacts (no stale status) and the measures behind OTOA, OTAP and
+# OTKO (no group-3 code without a measure).
+FAULT_RULES: dict[str, str] = {
+    "otuk_past_deadline": "youths OT has not reached yet: new referrals, and a few hard to reach",
+    "no_identity_number": "persons registered without a number (_WITHOUT_NUMBER, duplicates)",
+    "likely_duplicate": "youths registered twice, the second time without a number (_DUPLICATES)",
+    "outside_age_in_groups_1_4": "youths followed up after passing the upper age limit",
+}
+
+
+def known_faults(
+    seed: int = DEFAULT_SEED,
+    county: DemoCounty = VESTFOLD,
+    *,
+    on: date,
+    first_contact_days: int = 7,
+) -> dict[str, set[str]]:
+    """{rule key: registration keys} the pre-submission check must find at `on` in the
+    generated county (as known once everything is recorded), for the rules of `FAULT_RULES`;
+    `first_contact_days` is the county's deadline for the first contact (docs/duties.md)."""
+    simulation = _County(seed, county)
+    simulation.simulate()
+    return simulation.faults(on, first_contact_days)
 
 
 class _County:
-    def __init__(self, seed: int):
-        self.rng = random.Random(seed)
+    def __init__(self, seed: int, spec: DemoCounty = VESTFOLD):
+        # Vestfold keeps the plain seed, so its file is the same at every version of this module.
+        self.rng = random.Random(
+            seed if spec.number == VESTFOLD.number else f"{seed}-{spec.number}"
+        )
+        self.spec = spec
+        self.scale = spec.scale
         data = loader.read()
         self.main_group = {row["code"]: row["main_group"] for row in data["status_codes"]}
         self.age_limits = sorted(
@@ -314,9 +472,9 @@ class _County:
         self.next_individual: dict[date, int] = {}
         self.by_birth_year: dict[int, list[_Person]] = {}
         self.registrations: list[_Registration] = []
-        self.unit_of = {m: unit.key for unit in UNITS for m in unit.municipalities}
-        self.municipalities = [m for unit in UNITS for m in unit.municipalities]
-        self.municipality_weights = [w for unit in UNITS for w in unit.weights]
+        self.unit_of = {m: unit.key for unit in spec.units for m in unit.municipalities}
+        self.municipalities = [m for unit in spec.units for m in unit.municipalities]
+        self.municipality_weights = [w for unit in spec.units for w in unit.weights]
 
     # -- rules -------------------------------------------------------------------------------
 
@@ -385,6 +543,8 @@ class _County:
             registrations.append(registration)
         taken = {r.person for r in registrations}
         for kind, (reason, codes, count) in _KINDS.items():
+            if self.scale != 1:
+                count *= self.scale
             for _ in range(round(count * rng.uniform(0.94, 1.06))):
                 age = self.age(kind, year)
                 person = self.returning(year - age, taken, year)
@@ -394,9 +554,11 @@ class _County:
                 code = rng.choices([c for c, _ in codes], [w for _, w in codes])[0]
                 registered_on = self.registration_date(kind, year)
                 registrations.append(_Registration(person, year, registered_on, kind, reason, code))
-        for original in rng.sample(
-            [r for r in registrations if r.person.fnr and r.kind != "carried"], _DUPLICATES
-        ):
+        candidates = [r for r in registrations if r.person.fnr and r.kind != "carried"]
+        duplicates = _DUPLICATES
+        if self.scale != 1:
+            duplicates = min(len(candidates), max(1, round(_DUPLICATES * self.scale)))
+        for original in rng.sample(candidates, duplicates):
             # The same youth, referred again by someone who did not know the number.
             person = _Person(
                 None,
@@ -504,11 +666,11 @@ class _County:
                 "type": "header",
                 "format": "veiviser-exchange",
                 "version": 1,
-                "county": COUNTY_NUMBER,
+                "county": self.spec.number,
                 "exported_at": exported.isoformat(),
             }
         )
-        for unit in UNITS:
+        for unit in self.spec.units:
             yield _line(
                 {
                     "type": "unit",
@@ -520,30 +682,41 @@ class _County:
         for record in records:
             yield _line(record)
 
+    def numbered(self) -> tuple[list[_Registration], list[_Person]]:
+        """The registrations in the order of registration, each with its key ("r-N"), and the
+        persons in the order of their first registration, each with its id ("p-N")."""
+        registrations = sorted(self.registrations, key=lambda r: (r.school_year, r.registered_on))
+        persons: list[_Person] = []
+        seen: set[int] = set()
+        for number, registration in enumerate(registrations, start=1):
+            registration.key = f"r-{number}"
+            person = registration.person
+            if id(person) not in seen:
+                seen.add(id(person))
+                persons.append(person)
+                person.id = f"p-{len(persons)}"
+        return registrations, persons
+
     def records(self) -> list[dict]:
         """Persons, registrations, reason facts and status facts, each type numbered in the
         order of registration."""
-        registrations = sorted(self.registrations, key=lambda r: (r.school_year, r.registered_on))
-        persons: list[dict] = []
-        for registration in registrations:
-            person = registration.person
-            if not person.id:
-                person.id = f"p-{len(persons) + 1}"
-                persons.append(
-                    {
-                        "type": "person",
-                        "id": person.id,
-                        "fnr": person.fnr,
-                        "birth_date": person.birth_date.isoformat(),
-                        "given_name": person.given_name,
-                        "family_name": person.family_name,
-                        "municipality": person.municipality,
-                    }
-                )
+        registrations, numbered_persons = self.numbered()
+        persons = [
+            {
+                "type": "person",
+                "id": person.id,
+                "fnr": person.fnr,
+                "birth_date": person.birth_date.isoformat(),
+                "given_name": person.given_name,
+                "family_name": person.family_name,
+                "municipality": person.municipality,
+            }
+            for person in numbered_persons
+        ]
         records: list[dict] = []
         facts: dict[str, list[dict]] = {"reason": [], "status": []}
-        for number, registration in enumerate(registrations, start=1):
-            key = f"r-{number}"
+        for registration in registrations:
+            key = registration.key
             if registration.kind == "carried":
                 # The year-end batch (DOMAIN.md §3) runs early on 1 August.
                 recorded = datetime.combine(registration.registered_on, time(6, 30), OSLO)
@@ -575,6 +748,41 @@ class _County:
                     }
                 )
         return persons + records + facts["reason"] + facts["status"]
+
+    def faults(self, on: date, first_contact_days: int) -> dict[str, set[str]]:
+        """The registrations counted at `on` (its school year, registered on or before it) that
+        break a rule of `FAULT_RULES` there, by the simulation's truth (`_Registration.at`):
+        the same definitions as `quality.rules` (docs/quality.md), read from the steps instead
+        of the database."""
+        registrations, persons = self.numbered()
+        school_year = on.year if on.month >= 8 else on.year - 1
+        names = Counter(
+            (p.given_name.lower(), p.family_name.lower(), p.birth_date) for p in persons
+        )
+        found: dict[str, set[str]] = {rule: set() for rule in FAULT_RULES}
+        for registration in registrations:
+            if registration.school_year != school_year or registration.registered_on > on:
+                continue
+            person = registration.person
+            if person.fnr is None:
+                found["no_identity_number"].add(registration.key)
+            if (
+                names[(person.given_name.lower(), person.family_name.lower(), person.birth_date)]
+                > 1
+            ):
+                found["likely_duplicate"].add(registration.key)
+            _, code = registration.at(on)
+            group = self.main_group[code]
+            since = max(
+                (step.valid_from for step in registration.steps if step.valid_from <= on),
+                default=registration.registered_on,
+            )
+            if group == 1 and since < on - timedelta(days=first_contact_days):
+                found["otuk_past_deadline"].add(registration.key)
+            age = rules.age_at(on, person.birth_date)
+            if 1 <= group <= 4 and not rules.inside_age_limit(age, self.limits(school_year)):
+                found["outside_age_in_groups_1_4"].add(registration.key)
+        return found
 
     def facts(
         self, registration: _Registration, recorded: datetime

@@ -159,6 +159,38 @@ def run_confirm(*, actor, run: IntakeRun, sha256: str, background: bool = True) 
     return run
 
 
+def run_retry(*, actor, run: IntakeRun) -> bool:
+    """Queue a failed run again (`veiviser tasks retry`, docs/operations.md). A failed run
+    wrote nothing (its rows are written in one transaction), so it is applied from the start,
+    checked against the database again like the first time: if the registry changed since the
+    preview it fails again and must be previewed anew. Returns False, and changes nothing,
+    when the run is not failed. Audited as `intake.run.retried`."""
+    from veiviser.intake.tasks import intake_apply_task
+
+    if actor is not None:
+        kind = intake_scope(actor)
+        if actor.county_id != run.county_id or (
+            kind == policy.UNIT and actor.unit_id != run.unit_id
+        ):
+            raise PermissionDenied("intake is not allowed here")
+    with transaction.atomic():
+        locked = IntakeRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != RunStatus.FAILED:
+            return False
+        result = intake_apply_task.enqueue(locked.pk)
+        IntakeRun.objects.filter(pk=locked.pk).update(
+            status=RunStatus.QUEUED, error="", task_id=str(result.id)
+        )
+        audit.log(
+            actor,
+            "intake.run.retried",
+            locked,
+            data={"failed_task": locked.task_id, "task": str(result.id)},
+        )
+    run.refresh_from_db()
+    return True
+
+
 def run_apply(*, run: IntakeRun, actor=...) -> IntakeRun:
     """Apply a confirmed run exactly as previewed (the background task's body).
 

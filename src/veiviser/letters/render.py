@@ -23,6 +23,7 @@ VARIABLES = {
     "youth_given_name": "the youth's given name",
     "recipient_name": "who the letter is addressed to (the youth or a guardian)",
     "advisor_name": "the advisor's name (or the unit's name when none is assigned)",
+    "advisor_assigned": "whether an advisor is assigned (for {% if %}: e.g. the signature)",
     "advisor_phone": "the advisor's phone for letters, else the unit's",
     "advisor_email": "the advisor's e-mail, else the unit's",
     "unit_name": "the responsible OT unit",
@@ -56,6 +57,14 @@ def nb_datetime(value: datetime) -> str:
     value = timezone.localtime(value) if timezone.is_aware(value) else value
     with translation.override("nb"):
         return formats.date_format(value, "l j. F Y \\k\\l. H:i")
+
+
+def postal_address(address: str) -> str:
+    """An address as the lines of a letter's address block: the parts of a one-line address
+    ("Storgata 1, 3110 Tønsberg", as people.Person and Guardian hold it) on lines of their
+    own, post code and place last."""
+    parts = [part.strip() for line in address.splitlines() for part in line.split(",")]
+    return "\n".join(part for part in parts if part)
 
 
 def render_body(body: str, variables: dict) -> str:

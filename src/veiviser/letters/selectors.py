@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef
-
 from veiviser import policy
 from veiviser.letters.models import (
     Audience,
@@ -54,8 +52,10 @@ def batch_candidates(*, county, since: date, unit=None, user=None, today: date):
     """What an information-letter batch would make (DOMAIN.md §6 duty 2): for every
     registration of the county (or unit) registered on or after `since` that `user` may
     change, a letter to the youth unless the registration has one, and for a youth under 18 on
-    `today` a letter to each guardian who has none, unless letters to guardians are blocked.
-    Returns [(registration, audience, guardian or None)] in a stable order."""
+    `today` a letter to each guardian who has none. Where letters to the guardians are blocked
+    they are listed too: the service (`services.letter_create`) refuses them, so the batch
+    counts them as refused and nobody wonders where they went. Returns [(registration,
+    audience, guardian or None)] in a stable order."""
     registrations = (
         Registration.objects.filter(
             policy.registrations_q(user, policy.CHANGE),
@@ -64,7 +64,6 @@ def batch_candidates(*, county, since: date, unit=None, user=None, today: date):
         )
         .select_related("person", "unit", "advisor")
         .prefetch_related("person__guardians")
-        .annotate(blocked=Exists(LetterBlock.objects.filter(person_id=OuterRef("person_id"))))
         .order_by("registered_on", "pk")
     )
     if unit is not None:
@@ -79,7 +78,7 @@ def batch_candidates(*, county, since: date, unit=None, user=None, today: date):
         if (registration.pk, Audience.YOUTH, None) not in sent:
             out.append((registration, Audience.YOUTH, None))
         person = registration.person
-        if registration.blocked or not is_minor(person.birth_date, today):
+        if not is_minor(person.birth_date, today):
             continue
         for guardian in person.guardians.all():
             if (registration.pk, Audience.GUARDIAN, guardian.pk) not in sent:

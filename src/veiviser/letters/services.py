@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,6 +82,7 @@ def letter_variables(
         "advisor_name": (advisor.get_full_name() or advisor.get_username())
         if advisor
         else head["service"] + (f", {head['unit']}" if head["unit"] else ""),
+        "advisor_assigned": advisor is not None,
         "advisor_phone": staff_phone or head["phone"],
         "advisor_email": (advisor.email if advisor and advisor.email else head["email"]),
         "unit_name": head["unit"],
@@ -188,19 +189,8 @@ def letter_make(
     require_none(problems)
     extra = appointment_variables(appointment) if appointment is not None else None
 
-    if recipient is None:
-        recipient_block = {"name": person.full_name, "address": person.address}
-    else:
-        recipient_block = {"name": recipient.name, "address": recipient.address}
-    variables = letter_variables(
-        registration, recipient_name=recipient_block["name"], on=on, context_extra=extra
-    )
-    html = render.letter_html(
-        title=template.title,
-        body=template.body,
-        variables=variables,
-        letterhead=_letterhead(registration),
-        recipient=recipient_block,
+    html, recipient_block, variables = letter_document(
+        registration=registration, template=template, recipient=recipient, on=on, extra=extra
     )
     pdf = render.html_to_pdf(html)
     digest = hashlib.sha256(pdf).hexdigest()
@@ -235,6 +225,36 @@ def letter_make(
             },
         )
     return letter
+
+
+def letter_document(
+    *,
+    registration: Registration,
+    template: LetterTemplate,
+    recipient: Guardian | None,
+    on: date,
+    extra: dict | None = None,
+) -> tuple[str, dict, dict]:
+    """The letter as the HTML its PDF is written from, with the recipient block (name and
+    address lines) and the text's variables; no checks, nothing written (`letter_make` checks
+    and keeps the PDF; tests read the layout of the same HTML with `render.pdf_text`)."""
+    person = registration.person
+    if recipient is None:
+        recipient_block = {"name": person.full_name, "address": person.address}
+    else:
+        recipient_block = {"name": recipient.name, "address": recipient.address}
+    recipient_block["address"] = render.postal_address(recipient_block["address"])
+    variables = letter_variables(
+        registration, recipient_name=recipient_block["name"], on=on, context_extra=extra
+    )
+    html = render.letter_html(
+        title=template.title,
+        body=template.body,
+        variables=variables,
+        letterhead=_letterhead(registration),
+        recipient=recipient_block,
+    )
+    return html, recipient_block, variables
 
 
 def letter_download(*, actor, letter: Letter) -> bytes:
@@ -317,13 +337,14 @@ def letters_batch(
     since: date,
     unit=None,
     batch: LetterBatch | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> dict:
     """The information letters due (DOMAIN.md §6 duty 2): for the registrations of the county
     (or unit) since `since` that have none, one to the youth and, for a minor, one to each
-    guardian unless blocked (`selectors.batch_candidates`). Each letter is its own
-    transaction, so an interrupted batch keeps what it made and a rerun makes only the rest;
-    a second run makes nothing. `progress(done, total)` is called after each letter."""
+    guardian (`selectors.batch_candidates`); a letter to the guardians of a youth whose record
+    blocks them is refused and counted as such. Each letter is its own transaction, so an
+    interrupted batch keeps what it made and a rerun makes only the rest; a second run makes
+    nothing. `progress(made, refused, total)` is called after each letter."""
     if actor is not None and policy.scope(actor, policy.CHANGE) == policy.NOTHING:
         raise PermissionDenied("change is not allowed here")
     if unit is not None and unit.county_id != county.pk:
@@ -334,8 +355,8 @@ def letters_batch(
     total = len(candidates)
     made = refused = 0
     if progress:
-        progress(0, total)
-    for n, (registration, audience, guardian) in enumerate(candidates, start=1):
+        progress(0, 0, total)
+    for registration, audience, guardian in candidates:
         try:
             letter_create(
                 actor=actor,
@@ -348,7 +369,7 @@ def letters_batch(
         except (ValidationFailed, PermissionDenied):
             refused += 1
         if progress:
-            progress(n, total)
+            progress(made, refused, total)
     result = {"candidates": total, "created": made, "refused": refused}
     if made or refused:
         audit.log(
@@ -392,11 +413,17 @@ def batch_start(*, actor, county, since: date, unit=None) -> LetterBatch:
 
 
 def batch_run(batch: LetterBatch) -> dict:
-    """Run a queued batch (the background task's body), recording its progress."""
-    LetterBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
+    """Run a queued batch (the background task's body), recording its progress: letters to
+    make, made, refused. Only a queued batch starts: a task delivered twice, or the old task of
+    a batch started again (`batch_retry`), finds it running or done and leaves it."""
+    started = LetterBatch.objects.filter(pk=batch.pk, status=BatchStatus.QUEUED).update(
+        status=BatchStatus.RUNNING, error="", finished_at=None
+    )
+    if not started:
+        return {"candidates": 0, "created": 0, "refused": 0}
 
-    def progress(done, total):
-        LetterBatch.objects.filter(pk=batch.pk).update(done=done, total=total)
+    def progress(made, refused, total):
+        LetterBatch.objects.filter(pk=batch.pk).update(done=made, skipped=refused, total=total)
 
     try:
         result = letters_batch(
@@ -414,10 +441,67 @@ def batch_run(batch: LetterBatch) -> dict:
         raise
     LetterBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.DONE,
+        total=result["candidates"],
+        done=result["created"],
         skipped=result["refused"],
         finished_at=timezone.now(),
     )
     return result
+
+
+def _may_run_batches(actor, batch: LetterBatch) -> bool:
+    """Who may start a batch again: the system, or whoever may start it (`batch_start`) in its
+    scope: the office for any batch of its county, a unit coordinator for the unit's."""
+    if actor is None:
+        return True
+    if actor.county_id != batch.county_id:
+        return False
+    kind = policy.scope(actor, policy.CHANGE)
+    if kind == policy.COUNTY:
+        return True
+    return kind == policy.UNIT and actor.unit_id is not None and actor.unit_id == batch.unit_id
+
+
+def batch_retry(*, actor, batch: LetterBatch) -> bool:
+    """Queue a failed batch again ("Prøv igjen" on its page, or `veiviser tasks retry`): the
+    task that failed, with the same arguments (the demo's letters too), or the ordinary batch
+    task when that task result is gone. Letters made before the failure are kept, and the rerun
+    makes only the rest (`letters_batch`). Returns False, and changes nothing, when the batch is
+    not failed (done, queued or running: retried already). Audited as `letters.batch.retried`."""
+    from django_tasks_db.models import DBTaskResult
+
+    from veiviser.letters.tasks import letters_batch_task
+
+    if not _may_run_batches(actor, batch):
+        raise PermissionDenied("this batch is not in the user's scope")
+    with transaction.atomic():
+        locked = LetterBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != BatchStatus.FAILED:
+            return False
+        failed = DBTaskResult.objects.filter(pk=locked.task_id).first() if locked.task_id else None
+        try:
+            task = failed.task if failed is not None else None
+        except (ImportError, SuspiciousOperation):
+            task = None  # the task was renamed or removed since: run the ordinary batch
+        if task is not None:
+            arguments = failed.args_kwargs
+            result = task.enqueue(*arguments["args"], **arguments["kwargs"])
+        else:
+            result = letters_batch_task.enqueue(locked.pk)
+        earlier = locked.task_id
+        locked.status = BatchStatus.QUEUED
+        locked.error = ""
+        locked.finished_at = None
+        locked.task_id = str(result.id)
+        locked.save(update_fields=["status", "error", "finished_at", "task_id"])
+        audit.log(
+            actor,
+            "letters.batch.retried",
+            locked,
+            data={"failed_task": earlier, "task": locked.task_id},
+        )
+    batch.refresh_from_db()
+    return True
 
 
 def template_new_version(template: LetterTemplate, *, actor) -> LetterTemplate:

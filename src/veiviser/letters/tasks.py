@@ -15,9 +15,12 @@ def letters_batch_task(batch_id: int) -> dict:
 
 
 @task()
-def demo_letters_task(county_id: int, seed: int) -> dict:
-    """The demo county's information letters (`letters.demo`), queued by `veiviser demo`."""
+def demo_letters_task(county_id: int, seed: int, batch_id: int | None = None) -> dict:
+    """The demo county's information letters (`letters.demo`), queued by `veiviser demo` as
+    the batch `batch_id`."""
     from veiviser.letters.demo import make_information_letters
+    from veiviser.letters.models import LetterBatch
     from veiviser.organisation.models import County
 
-    return make_information_letters(County.objects.get(pk=county_id), seed)
+    batch = LetterBatch.objects.filter(pk=batch_id).first() if batch_id is not None else None
+    return make_information_letters(County.objects.get(pk=county_id), seed, batch=batch)

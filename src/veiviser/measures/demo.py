@@ -31,7 +31,7 @@ UNIT_MEASURES = (
 COUNTY_MEASURES = (
     ("Windjammer på Christian Radich", rules.WINDJAMMER, rules.COUNTY, 12),
     ("Verksted på Talenthuset", rules.WORKSHOP, rules.COUNTY, 15),
-    ("Kombinasjonstiltak med NAV", rules.WORK_PRACTICE, rules.COMBINED, 40),
+    ("Kombinasjonstiltak med NAV", rules.WORK_PRACTICE, rules.COMBINED, 60),
     ("Arbeidstrening i regi av NAV", rules.WORK_PRACTICE, rules.NAV, 60),
     ("Hjelp med ny søknad", rules.APPLICATION_HELP, rules.COUNTY, None),
     ("Praktisk støtte (busskort)", rules.PRACTICAL_SUPPORT, rules.COUNTY, None),
@@ -140,8 +140,10 @@ def build(county: County, *, seed: int, school_years: tuple[int, ...]) -> dict:
             if code == "OTOA":
                 own = catalogue.get(registration.unit_id) or catalogue[None]
                 measure = rng.choices(own[:5], weights=(3, 2, 2, 4, 4))[0]
+                others = own[:5]
             else:
                 measure = rng.choice(by_code[code])
+                others = by_code[code]
             following = timeline[n + 1] if n + 1 < len(timeline) else None
             if following is not None and following[0] <= year_end:
                 ends_on = max(valid_from, following[0] - timedelta(days=1))
@@ -159,9 +161,16 @@ def build(county: County, *, seed: int, school_years: tuple[int, ...]) -> dict:
                 ends_on, reason = max(valid_from, year_end), "completed"
             else:
                 ends_on, reason = None, ""
-            enrolment = _enrol(
-                registration, measure, valid_from, ends_on=ends_on, end_reason=reason
-            )
+            # The status says the youth is in a measure: when the one drawn is full, the
+            # advisor found a place in another (no OTOA/OTAP/OTKO without a measure, which the
+            # pre-submission check would flag: docs/quality.md, "In the demo").
+            for candidate in [measure, *(m for m in others if m != measure)]:
+                enrolment = _enrol(
+                    registration, candidate, valid_from, ends_on=ends_on, end_reason=reason
+                )
+                if enrolment is not None:
+                    measure = candidate
+                    break
             if enrolment is None:
                 continue
             trained = trained or rules.is_training(measure.kind)

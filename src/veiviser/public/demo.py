@@ -62,16 +62,45 @@ def add_referrals(county: County, seed: int) -> int:
 
 
 def add_contact_points(county: County) -> None:
-    """Invented phone numbers for the contact page (phone first) and the letters: the county's
-    letterhead and one number per unit. Settings an administrator keeps in the admin."""
+    """Invented phone numbers, addresses and e-mail for the contact page (phone first) and the
+    letters: the county's letterhead and each unit's contact details, the post code being the
+    one of the unit's first municipality. Settings an administrator keeps in the admin."""
     from veiviser.letters.models import Letterhead, UnitContact
 
+    spec = next((c for c in generator.COUNTIES if c.number == county.number), None)
+    post_codes = spec.post_codes if spec else {}
+    # Vestfold keeps the numbers it has always had; another county gets its own series.
+    series = "56" if county.number == generator.COUNTY_NUMBER else county.number
+    domain = f"{county.name.lower()}.example.org"
+    units = list(county.units.order_by("name"))
+    numbers = {
+        unit.pk: list(unit.municipalities.order_by("number").values_list("number", flat=True))
+        for unit in units
+    }
+    places = {
+        pk: next((post_codes[m] for m in found if m in post_codes), "")
+        for pk, found in numbers.items()
+    }
+    seat = post_codes.get(spec.seat, "") if spec else ""
     Letterhead.objects.get_or_create(
         county=county,
-        defaults={"sender": f"{county.name} fylkeskommune", "phone": "12 34 56 70"},
+        defaults={
+            "sender": f"{county.name} fylkeskommune",
+            "phone": f"12 34 {series} 70",
+            "address": f"Postboks 100\n{seat}".strip(),
+            "email": f"ot@{domain}",
+        },
     )
-    for n, unit in enumerate(county.units.order_by("name"), start=1):
-        UnitContact.objects.get_or_create(unit=unit, defaults={"phone": f"12 34 56 7{n}"})
+    for n, unit in enumerate(units, start=1):
+        place = places[unit.pk]
+        UnitContact.objects.get_or_create(
+            unit=unit,
+            defaults={
+                "phone": f"12 34 {series} 7{n}",
+                "address": f"Skolegata {10 + n}\n{place}".strip(),
+                "email": f"ot.{unit.key.removeprefix('u-')}@{domain}",
+            },
+        )
 
 
 def prepare_minside(county: County, seed: int) -> str:

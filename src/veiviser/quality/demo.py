@@ -2,7 +2,9 @@
 (docs/quality.md, "In the demo").
 
 `seed_faults` adds a few registrations to the latest school year, each with exactly one fault
-at the school year's last counting date (15 June), and returns their keys by rule. Everything
+at the school year's last counting date (15 June), and returns their keys by rule
+(`seeded_keys`). `demo_faults` adds the faults the generator makes on purpose
+(`demo.generator.known_faults`): together, everything the check finds in the demo county. Everything
 else about them is in order: a recent status with the contact that established it, a unit, a
 valid synthetic identity number, a unique name. The rule "group 3 code without a measure" gets
 no fault until the measures app exists (`quality.measures`).
@@ -50,6 +52,30 @@ def _number(county: County, birth_date: date, rng: random.Random) -> str:
         number = identity.synthetic_number(birth_date, rng.randint(low, high))
         if number and not Person.objects.filter(county=county, fnr=number).exists():
             return number
+
+
+def seeded_keys() -> dict[str, list[str]]:
+    """{rule key: the keys of the registrations `seed_faults` makes faulty under it}."""
+    return {
+        rule: [f"kvalitet-{rule}-{n}" for n in range(1, count + 1)]
+        for rule, count in FAULTS.items()
+    }
+
+
+def demo_faults(seed: int, *, scale: float = 1.0) -> dict[str, set[str]]:
+    """Every fault the pre-submission check finds in the built demo county (`veiviser demo
+    --seed SEED --scale SCALE`) at CHECK_DATE, by rule: the generator's own, which its
+    simulation makes on purpose (`generator.known_faults`), and the ones seeded here. Nothing
+    else is faulty there (tests/quality/test_demo.py)."""
+    from veiviser.demo import generator
+    from veiviser.duties.engine import Deadlines
+
+    spec = generator.VESTFOLD.scaled(scale) if scale != 1 else generator.VESTFOLD
+    days = Deadlines().first_contact_days  # the demo county keeps the default deadlines
+    faults = generator.known_faults(seed, spec, on=CHECK_DATE, first_contact_days=days)
+    for rule, keys in seeded_keys().items():
+        faults.setdefault(rule, set()).update(keys)
+    return faults
 
 
 def seed_faults(county: County, *, seed: int) -> dict[str, list[str]]:

@@ -196,6 +196,36 @@ def report_run(
     return report
 
 
+def report_retry(*, actor, report: Report) -> bool:
+    """Queue a failed report again (`veiviser tasks retry`, docs/operations.md): the same
+    report, county, school year and instant, made from the start. Returns False, and changes
+    nothing, when the report is not failed (done, queued or running: retried already).
+    Audited as `reports.report.retried`."""
+    from veiviser.reports.tasks import report_task
+
+    _require(actor, report.county)
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.status != ReportStatus.FAILED:
+            return False
+        result = report_task.enqueue(locked.pk)
+        Report.objects.filter(pk=locked.pk).update(
+            status=ReportStatus.QUEUED,
+            error="",
+            finished_at=None,
+            sections_done=0,
+            task_id=str(result.id),
+        )
+        audit.log(
+            actor,
+            "reports.report.retried",
+            locked,
+            data={"failed_task": locked.task_id, "task": str(result.id)},
+        )
+    report.refresh_from_db()
+    return True
+
+
 def report_make(
     *,
     actor,

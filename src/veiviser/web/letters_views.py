@@ -256,5 +256,18 @@ def letter_batch_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@login_required
+@require_POST
+def letter_batch_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Prøv igjen" on a failed batch: queue it again (`letters.services.batch_retry`), for
+    whoever may see the batch (its unit's coordinator, the county's office)."""
+    batch = get_object_or_404(_batches_for(request.user), pk=pk)
+    if letters.batch_retry(actor=request.user, batch=batch):
+        messages.success(request, _("The letter batch is queued again."))
+    else:
+        messages.info(request, _("The batch has not failed: there is nothing to start again."))
+    return redirect("web:letter-batch", pk=batch.pk)
+
+
 def _batch_progress(batch: LetterBatch) -> dict:
     return {"finished": batch.status in (BatchStatus.DONE, BatchStatus.FAILED)}

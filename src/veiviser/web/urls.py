@@ -69,6 +69,11 @@ urlpatterns = [
     path("brev/kjoringer/", letters_views.letter_batches_view, name="letter-batches"),
     path("brev/kjoringer/<int:pk>/", letters_views.letter_batch_view, name="letter-batch"),
     path(
+        "brev/kjoringer/<int:pk>/prov-igjen/",
+        letters_views.letter_batch_retry_view,
+        name="letter-batch-retry",
+    ),
+    path(
         "brev/kjoringer/<int:pk>/status/",
         letters_views.letter_batch_status_view,
         name="letter-batch-status",

@@ -1,23 +1,28 @@
+import random
 import sys
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from veiviser.api.demo import demo_clients
 from veiviser.casework import demo as casework_demo
 from veiviser.casework import services as casework
-from veiviser.casework.models import Channel, Outcome
+from veiviser.casework.models import Channel, Outcome, PartnerKind
+from veiviser.codes.selectors import kodeverk
 from veiviser.demo import generator
+from veiviser.demo.households import add_households
 from veiviser.exchange.importer import ImportFailed, import_lines
 from veiviser.letters import demo as letters_demo
 from veiviser.measures import demo as measures_demo
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import County, Role, User
 from veiviser.people.models import Person
+from veiviser.people.rules import is_minor
 from veiviser.public import demo as public_demo
 from veiviser.quality.demo import seed_faults
 from veiviser.registry import services as registry
@@ -27,13 +32,17 @@ from veiviser.udir import demo as udir_demo
 
 MAX_ERRORS_SHOWN = 20
 UNASSIGNED_PER_UNIT = 12
+FOLLOW_UP_DAYS = (60, 120)  # between two follow-up conversations in main groups 2–4
+TRANSFER_ADVISOR = "silje"  # the README's advisor: her youth who moved can be sent on
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 class Command(BaseCommand):
     help = (
-        "Build the demo county: Vestfold (39) with its four OT units, about 2,000 invented "
-        "youths in each of three school years (2022/23 to 2024/25), and a staff user for every "
-        "role, all with the password 'demo'. Every person is invented and has a synthetic "
+        "Build the demo counties: Vestfold (39) with its four OT units, about 2,000 invented "
+        "youths in each of three school years (2022/23 to 2024/25), and a small Telemark (40) "
+        "to move youths to, with staff users for every role, all with the password 'demo'. "
+        "Every person is invented and has a synthetic "
         "identity number, so this only runs where synthetic numbers are allowed "
         "(VEIVISER_ALLOW_SYNTHETIC_FNR=1), and only into a database without people."
     )
@@ -52,6 +61,13 @@ class Command(BaseCommand):
             help="do nothing (and succeed) when the database already holds people or the "
             "demo county, e.g. when a container starts for the second time",
         )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Vestfold's size relative to the full demo, more than 0 and at most 1 "
+            "(e.g. 0.1 for a quick build in a test; default 1); Telemark is small anyway",
+        )
 
     def handle(self, *args, **options):
         if not settings.ALLOW_SYNTHETIC_FNR:
@@ -62,6 +78,9 @@ class Command(BaseCommand):
                     "(never in production) and run the command again."
                 )
             )
+        scale = options["scale"]
+        if not 0 < scale <= 1:
+            raise CommandError(_("--scale must be more than 0 and at most 1"))
         holds = self.existing_data()
         if holds:
             if options["if_empty"]:
@@ -78,31 +97,20 @@ class Command(BaseCommand):
             )
 
         seed = options["seed"]
+        progress = options["verbosity"] >= 1 and sys.stderr.isatty()
+        # The scale shrinks Vestfold; Telemark is small already.
+        specs = [spec.scaled(scale) if spec.scale == 1 else spec for spec in generator.COUNTIES]
+        built = []
         try:
             with transaction.atomic():
-                county = organisation.county_ensure(
-                    actor=None, number=generator.COUNTY_NUMBER, name=generator.COUNTY_NAME
-                )
-                result = import_lines(
-                    generator.generate(seed),
-                    county=generator.COUNTY_NUMBER,
-                    actor=None,
-                    filename=f"demo (seed {seed})",
-                    progress=options["verbosity"] >= 1 and sys.stderr.isatty(),
-                )
-                for number, name in generator.MUNICIPALITIES.items():
-                    organisation.municipality_name(
-                        actor=None, county=county, number=number, name=name
-                    )
-                users = self.create_staff(county)
-                self.assign_caseloads(county)
-                contacts = self.record_contacts(county)
+                for spec in specs:
+                    built.append(self.build_county(spec, seed, progress))
+                county = built[0][0]
                 seed_faults(county, seed=seed)  # known faults for the data-quality check
                 for udir_year in generator.SCHOOL_YEARS[-2:]:  # the latest table last
                     udir_demo.demo_udir_table(county=county, school_year=udir_year, seed=seed)
                 report_demo.narratives_create(county, seed=seed)
                 public_demo.add_referrals(county, seed)
-                public_demo.add_contact_points(county)
                 minside_fnr = public_demo.prepare_minside(county, seed)
                 appointments = casework_demo.add_appointments(
                     county,
@@ -115,7 +123,10 @@ class Command(BaseCommand):
                 )
                 api_clients = demo_clients(county)
                 programmes = self.record_programmes(county, seed)
-                letters = letters_demo.queue_information_letters(county, seed)
+                moved = self.prepare_transfer(county, to=specs[1])
+                letters = sum(
+                    letters_demo.queue_information_letters(each, seed) for each, *_ in built
+                )
         except ImportFailed as failed:
             for error in failed.errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -127,27 +138,8 @@ class Command(BaseCommand):
                 % {"count": len(failed.errors)}
             ) from None
 
-        created = result.created
-        self.stdout.write(
-            _(
-                "Demo county %(number)s %(name)s built (seed %(seed)s): %(units)s units, "
-                "%(persons)s young people, %(registrations)s registrations, %(reasons)s reason "
-                "facts, %(statuses)s status facts."
-            )
-            % {
-                "number": generator.COUNTY_NUMBER,
-                "name": generator.COUNTY_NAME,
-                "seed": seed,
-                "units": created["unit"],
-                "persons": created["person"],
-                "registrations": created["registration"],
-                "reasons": created["reason"],
-                "statuses": created["status"],
-            }
-        )
-        self.stdout.write(
-            _("Contacts recorded in the latest school year: %(count)s.") % {"count": contacts}
-        )
+        for (each, result, _users, contacts, households), spec in zip(built, specs, strict=True):
+            self.report_county(each, spec, seed, result, contacts, households)
         self.stdout.write(
             _("Appointments booked in the coming weeks: %(count)s.") % {"count": appointments}
         )
@@ -174,13 +166,26 @@ class Command(BaseCommand):
                 )
                 % {"count": letters}
             )
+        if moved is not None:
+            self.stdout.write(
+                _(
+                    "Moved to %(county)s: %(name)s (registration %(key)s, advisor %(advisor)s), "
+                    "status OTFA_IM, consent to a transfer recorded. Send the history from the "
+                    "youth's page as %(advisor)s and receive it as %(office)s under “Moved here "
+                    "from another county?” (docs/quality.md)."
+                )
+                % moved
+            )
         self.stdout.write(
             _("Staff users (password for all: %(password)s):")
             % {"password": generator.DEMO_PASSWORD}
         )
-        for user in users:
-            where = f", {user.unit.name}" if user.unit else ""
-            self.stdout.write(f"  {user.username:<24} {Role(user.role).label}{where}")
+        for each, _result, users, *_rest in built:
+            for user in users:
+                where = f", {user.unit.name}" if user.unit else ""
+                self.stdout.write(
+                    f"  {user.username:<24} {Role(user.role).label}{where} ({each.number})"
+                )
         if minside_fnr:
             self.stdout.write(
                 _(
@@ -195,16 +200,67 @@ class Command(BaseCommand):
                 % {"name": client.name, "token": token}
             )
 
+    def build_county(self, spec: generator.DemoCounty, seed: int, progress: bool) -> tuple:
+        """One demo county from its generated file: units, youths and their histories,
+        municipality names, staff, caseloads, contacts, households and letterhead."""
+        county = organisation.county_ensure(actor=None, number=spec.number, name=spec.name)
+        result = import_lines(
+            generator.generate(seed, spec),
+            county=spec.number,
+            actor=None,
+            filename=f"demo {spec.number} (seed {seed})",
+            progress=progress,
+        )
+        for number, name in spec.municipalities.items():
+            organisation.municipality_name(actor=None, county=county, number=number, name=name)
+        users = self.create_staff(county, spec)
+        self.assign_caseloads(county)
+        contacts = self.record_contacts(county, seed)
+        households = add_households(county, spec, seed)
+        public_demo.add_contact_points(county)
+        return county, result, users, contacts, households
+
+    def report_county(self, county, spec, seed, result, contacts, households) -> None:
+        created = result.created
+        self.stdout.write(
+            _(
+                "Demo county %(number)s %(name)s built (seed %(seed)s): %(units)s units, "
+                "%(persons)s young people, %(registrations)s registrations, %(reasons)s reason "
+                "facts, %(statuses)s status facts."
+            )
+            % {
+                "number": spec.number,
+                "name": spec.name,
+                "seed": seed,
+                "units": created["unit"],
+                "persons": created["person"],
+                "registrations": created["registration"],
+                "reasons": created["reason"],
+                "statuses": created["status"],
+            }
+        )
+        self.stdout.write(
+            _("Contacts recorded in the latest school year: %(count)s.") % {"count": contacts}
+        )
+        self.stdout.write(
+            _(
+                "Guardians of the youths under 18: %(guardians)s; letters to the guardians "
+                "blocked (confidentiality) for %(blocks)s of them."
+            )
+            % households
+        )
+
     def existing_data(self) -> str:
         """What keeps the demo from being built here, in words; empty when nothing does."""
-        if County.objects.filter(number=generator.COUNTY_NUMBER).exists():
-            return _("county %(number)s") % {"number": generator.COUNTY_NUMBER}
+        for spec in generator.COUNTIES:
+            if County.objects.filter(number=spec.number).exists():
+                return _("county %(number)s") % {"number": spec.number}
         people = Person.objects.count()
         if people:
             return _("%(count)s young people") % {"count": people}
         return ""
 
-    def create_staff(self, county: County) -> list:
+    def create_staff(self, county: County, spec: generator.DemoCounty) -> list:
         units = {unit.key: unit for unit in county.units.all()}
         return [
             organisation.staff_user_create(
@@ -217,7 +273,7 @@ class Command(BaseCommand):
                 first_name=staff.first_name,
                 last_name=staff.last_name,
             )
-            for staff in generator.STAFF
+            for staff in spec.staff
         ]
 
     def assign_caseloads(self, county: County) -> None:
@@ -253,25 +309,25 @@ class Command(BaseCommand):
             "projects": projects_demo.build(county, seed=seed),
         }
 
-    def record_contacts(self, county: County) -> int:
+    def record_contacts(self, county: County, seed: int) -> int:
         """The contacts behind the status histories of the latest school year: the conversation
-        that established contact (the first status after OTUK), and an unanswered SMS for
-        youths still OTUK."""
+        that established contact (the first status after OTUK), an unanswered SMS for youths
+        still OTUK, and the follow-up conversations every FOLLOW_UP_DAYS while the youth is in
+        main groups 2–4, as an advisor keeps a status current (so the demo has no stale
+        status but the seeded ones: docs/quality.md, "In the demo")."""
+        rng = random.Random(f"contacts-{seed}-{county.number}")
+        kv = kodeverk()
         latest = max(generator.SCHOOL_YEARS)
+        until = min(date(latest + 1, 7, 31), timezone.localdate())
         count = 0
         registrations = Registration.objects.filter(county=county, school_year=latest)
-        for registration in registrations.prefetch_related("status_facts").select_related(
-            "advisor"
-        ):
-            facts = sorted(
-                (f for f in registration.status_facts.all() if f.code != "OTUK"),
-                key=lambda f: (f.valid_from, f.recorded_at),
+        for registration in registrations.order_by("key").prefetch_related("status_facts"):
+            all_facts = sorted(
+                registration.status_facts.all(), key=lambda f: (f.valid_from, f.recorded_at)
             )
-            when = datetime.combine(
-                facts[0].valid_from if facts else registration.registered_on,
-                time(10, 0),
-                tzinfo=ZoneInfo("Europe/Oslo"),
-            )
+            facts = [f for f in all_facts if f.code != "OTUK"]
+            first = facts[0].valid_from if facts else registration.registered_on
+            when = datetime.combine(first, time(10, 0), tzinfo=OSLO)
             casework.contact_record(
                 actor=None,
                 registration=registration,
@@ -280,4 +336,75 @@ class Command(BaseCommand):
                 outcome=Outcome.REACHED if facts else Outcome.NO_ANSWER,
             )
             count += 1
+            if not facts:
+                continue
+            in_force = {f.valid_from: f.code for f in all_facts}  # the last recorded wins
+            days = sorted(in_force)
+            day = first
+            while True:
+                day += timedelta(days=rng.randint(*FOLLOW_UP_DAYS))
+                if day > until:
+                    break
+                code = in_force[max(d for d in days if d <= day)]
+                if kv.status_main_group(code, latest) not in (2, 3, 4):
+                    continue
+                casework.contact_record(
+                    actor=None,
+                    registration=registration,
+                    at=datetime.combine(day, time(rng.randint(9, 14), 0), tzinfo=OSLO),
+                    channel=rng.choice((Channel.PHONE, Channel.MEETING, Channel.SMS)),
+                    outcome=Outcome.REACHED,
+                )
+                count += 1
         return count
+
+    def prepare_transfer(self, county: County, *, to: generator.DemoCounty) -> dict | None:
+        """A youth of the latest school year who moved to the other demo county (status
+        OTFA_IM at the end of the year) and gave consent to a transfer, so that the transfer
+        can be tried (docs/quality.md, "Moving between counties"): preferably in the caseload
+        of the advisor the README names. Returns what the command prints, or None."""
+        latest = max(generator.SCHOOL_YEARS)
+        moved = []
+        registrations = (
+            Registration.objects.filter(
+                county=county, school_year=latest, person__fnr__isnull=False, advisor__isnull=False
+            )
+            .select_related("person", "advisor")
+            .prefetch_related("status_facts")
+            .order_by("key")
+        )
+        for registration in registrations:
+            facts = sorted(
+                registration.status_facts.all(), key=lambda f: (f.valid_from, f.recorded_at)
+            )
+            if facts and facts[-1].code == "OTFA_IM":
+                moved.append((registration, facts[-1].valid_from))
+        if not moved:
+            return None
+        preferred = [m for m in moved if m[0].advisor.username == TRANSFER_ADVISOR]
+        registration, since = (preferred or moved)[0]
+        casework.consent_record(
+            actor=None,
+            registration=registration,
+            partner_kind=PartnerKind.OTHER_COUNTY,
+            given_on=since,
+            written=True,
+            signed_by_guardian=is_minor(registration.person.birth_date, since),
+        )
+        casework.note_add(
+            actor=None,
+            registration=registration,
+            text=(
+                f"Har flyttet til {to.name}. Samtykker skriftlig i at OT-historikken sendes til "
+                f"OT i {to.name}, så de kan følge opp videre."
+            ),
+            confidential=False,
+        )
+        office = next(s.username for s in to.staff if s.role == Role.OFFICE)
+        return {
+            "county": f"{to.number} {to.name}",
+            "name": registration.person.full_name,
+            "key": registration.key,
+            "advisor": registration.advisor.username,
+            "office": office,
+        }

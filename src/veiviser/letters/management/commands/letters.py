@@ -51,9 +51,9 @@ class Command(BaseCommand):
             return
         bar = tqdm(total=0, unit=_("letters"), disable=options["verbosity"] == 0)
 
-        def progress(done, total):
+        def progress(made, refused, total):
             bar.total = total
-            bar.n = done
+            bar.n = made + refused
             bar.refresh()
 
         result = services.letters_batch(
