@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, open_form
 from veiviser.casework.models import Contact
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import Role
@@ -68,8 +68,8 @@ def test_advisor_finds_a_youth_records_contact_and_changes_status(page, advisor,
     assert page.get_by_role("heading", name="Jonas Prøvesen").is_visible()
     assert_accessible(page)
 
-    page.locator("summary", has_text="Registrer kontakt").click()
-    contact = page.locator("form[action$='/kontakt/']")
+    contact = open_form(page, "Registrer kontakt")
+    assert contact.get_attribute("action").endswith("/kontakt/")
     contact.get_by_label("Kontaktmåte").select_option("phone")
     contact.get_by_label("Fikk tak i ungdommen: kontakt opprettet").check()
     contact.get_by_label("Notat").fill("Avtalte møte neste uke.")
@@ -77,8 +77,9 @@ def test_advisor_finds_a_youth_records_contact_and_changes_status(page, advisor,
     assert page.get_by_text("Kontakten er registrert.").is_visible()
     assert Contact.objects.get(registration=youths[1]).establishes_contact
 
-    page.locator("summary", has_text="Endre eller rett status").click()
-    status = page.locator("form[action$='/status/']")
+    # The keyboard opens a form as the mouse does.
+    status = open_form(page, "Endre eller rett status", keyboard=True)
+    assert status.get_attribute("action").endswith("/status/")
     status.get_by_label("Statuskode").select_option("OTOV")
     status.get_by_label("Gyldig fra").fill("2024-09-02")
     status.get_by_role("button", name="Lagre status").click()
