@@ -38,6 +38,24 @@ def ds_input(field) -> SafeString:
     )
 
 
+@register.filter(expects_localtime=True)
+def dmy(value) -> str:
+    """A date, or a datetime in local time, as `date:"j.n.Y"` writes it (2.9.2024). The lists
+    and the youth page show many dates, and Django's date filter goes through the localised
+    formatter for each one: a tenth of the worklist's rendering time."""
+    if not value:
+        return ""
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+@register.filter(expects_localtime=True)
+def dmy_hm(value) -> str:
+    """A datetime in local time as `date:"j.n.Y H:i"` writes it (2.9.2024 10:05)."""
+    if not value:
+        return ""
+    return f"{value.day}.{value.month}.{value.year} {value.hour:02d}:{value.minute:02d}"
+
+
 @register.filter
 def elided_pages(page: Page) -> list:
     """The page numbers to link around the current page: the first and last, two on each side
