@@ -97,3 +97,44 @@ def test_a_form_sent_back_with_errors_is_open_in_its_place(client, advisor, regi
     assert f'<details class="ds-details" id="status-{pk}" open>' in page
     assert 'aria-invalid="true"' in page
     assert f'name="c{pk}-at"' not in page
+
+
+@pytest.mark.parametrize("who", ["advisor", "coordinator", "office"])
+def test_a_registrations_own_forms_come_as_the_page_makes_them(
+    rf, who, advisor, registration, vestfold, tonsberg
+):
+    """The fragment makes a form of a registration's own section from that registration alone
+    (views._youth_slot): the same forms, keys, prefixes and templates as the whole page."""
+    from veiviser.organisation import services as organisation
+    from veiviser.organisation.models import Role
+    from veiviser.web import views
+    from veiviser.web.lazy_forms import slots_in
+
+    users = {
+        "advisor": advisor,
+        "coordinator": organisation.staff_user_create(
+            actor=None,
+            username="trine",
+            password="pw-123456789",
+            role=Role.UNIT_COORDINATOR,
+            county=vestfold,
+            unit=tonsberg,
+        ),
+        "office": organisation.staff_user_create(
+            actor=None, username="ola", password="pw-123456789", role=Role.OFFICE, county=vestfold
+        ),
+    }
+    request = rf.get("/")
+    request.user = users[who]
+    person = registration.person
+    page = {
+        s.key: (s.prefix, s.template)
+        for s in slots_in(views._youth_context(request, person))
+        if s.key.rpartition("-")[0] in views.REGISTRATION_FORMS
+    }
+    assert page, who
+    pk = registration.pk
+    for kind in views.REGISTRATION_FORMS:
+        slot = views._youth_slot(request, person, f"{kind}-{pk}")
+        expected = page.get(f"{kind}-{pk}")
+        assert (slot and (slot.prefix, slot.template)) == expected, (who, kind)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.casework import services as casework
-from veiviser.casework.models import Consent, WorkingList
+from veiviser.casework.models import Consent, Note, WorkingList
 from veiviser.casework.selectors import working_lists_for
 from veiviser.codes.selectors import kodeverk, school_year_of
 from veiviser.duties import selectors as duty_selectors
@@ -31,7 +32,7 @@ from veiviser.people.models import Person
 from veiviser.problems import ValidationFailed
 from veiviser.registry import rules
 from veiviser.registry import services as registry
-from veiviser.registry.models import Registration
+from veiviser.registry.models import ReasonFact, Registration, StatusFact
 from veiviser.registry.selectors import (
     WorklistFilter,
     registration_state,
@@ -40,7 +41,7 @@ from veiviser.registry.selectors import (
     worklist,
 )
 from veiviser.web import forms
-from veiviser.web.lazy_forms import form_slot, show_with_errors, slot_of
+from veiviser.web.lazy_forms import FormSlot, form_slot, show_with_errors, slot_of
 from veiviser.web.quality_views import TransferSendForm
 
 PAGE_SIZE = 50
@@ -57,6 +58,26 @@ def _years(user) -> list[int]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("web:worklist")
+
+
+# What the lists show of a registration, its youth, unit and advisor, and what the duties need
+# (`duty_selectors.next_duties`): a page of 50 rows does not load and convert every column of
+# four tables (the timestamps are parsed in Python). The query counts of the worklist are
+# pinned (tests/web/test_views.py, tests/scale/test_query_counts.py): a column the templates
+# read but is left out here would show as a query per row.
+LIST_FIELDS = (
+    "county",
+    "school_year",
+    "registered_on",
+    "person__given_name",
+    "person__family_name",
+    "person__fnr",
+    "person__birth_date",
+    "unit__name",
+    "advisor__first_name",
+    "advisor__last_name",
+    "advisor__username",
+)
 
 
 def _url_for_each(name: str):
@@ -88,7 +109,7 @@ def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: s
         no_contact_days=data.get("no_contact_days"),
         registered_within_days=data.get("new_days"),
     )
-    page = Paginator(worklist(user, kv, f, today=today), PAGE_SIZE).get_page(
+    page = Paginator(worklist(user, kv, f, today=today).only(*LIST_FIELDS), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     group_names = dict(groups)
@@ -105,6 +126,12 @@ def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: s
                 "registration": registration,
                 "person": registration.person,
                 "url": youth_url(registration.person_id),
+                # Looked up here once: a template's lookups through three objects are slow.
+                "name": f"{registration.person.family_name}, {registration.person.given_name}",
+                "unit_name": registration.unit.name if registration.unit else "",
+                "advisor_name": registration.advisor.get_full_name()
+                if registration.advisor
+                else "",
                 "age": rules.age_at(today, registration.person.birth_date),
                 "status": registration.status_now,
                 "group": group,
@@ -306,10 +333,11 @@ def _youth_context(request, person: Person) -> dict:
         .filter(person=person)
         .select_related("unit", "advisor", "recorded_by", "person", "plan", "county")
         .prefetch_related(
-            "reason_facts__recorded_by",
-            "status_facts__recorded_by",
+            # Who recorded a fact or wrote a note comes with it: one query each, not two.
+            Prefetch("reason_facts", ReasonFact.objects.select_related("recorded_by")),
+            Prefetch("status_facts", StatusFact.objects.select_related("recorded_by")),
             "contacts",
-            "notes__created_by",
+            Prefetch("notes", Note.objects.select_related("created_by")),
             "partners",
             "consents",
             "received_transfers",
@@ -502,8 +530,8 @@ def youth_form_view(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
     The same checks as the page: the user may view the youth, and outside their caseload has
     stated a reason that still holds (no reason is asked here: the page asks, 403 here). The
-    form is looked up in the page's own context, so only a form the page would show this user
-    is given (404 otherwise). A request that is not htmx's is sent to the page with the form
+    form is made as the page makes it (`_youth_slot`), so only a form the page would show this
+    user is given (404 otherwise). A request that is not htmx's is sent to the page with the form
     open. Audited as a reading of the youth's record, as the page is: some forms show it
     (the plan, the outcomes recorded)."""
     # The county comes along for the audit trail's entry.
@@ -515,8 +543,7 @@ def youth_form_view(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         grant = _reason_grant(request, person)
         if grant is None:
             raise PermissionDenied("state a reason on the youth's page first")
-    context = _youth_context(request, person)
-    slot = slot_of(context, key)
+    slot = _youth_slot(request, person, key)
     if slot is None:
         raise Http404("no such form on this youth's page")
     if request.headers.get("HX-Request") != "true":
@@ -532,6 +559,51 @@ def youth_form_view(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     response = render(request, slot.template, {"form": slot.form, "person": person, **slot.context})
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+# The forms of a registration's own section (`_registration_slots`): whether the page offers
+# one, and how, depends only on that registration and the user's rights on it.
+REGISTRATION_FORMS = frozenset(
+    {
+        "contact",
+        "status",
+        "reason",
+        "assign",
+        "move-unit",
+        "note",
+        "partner",
+        "consent",
+        "plan",
+        "transfer",
+    }
+)
+
+
+def _youth_slot(request, person: Person, key: str) -> FormSlot | None:
+    """The youth page's form `key` as the page would make it for this user, or None. A form of
+    a registration's own section comes from that registration alone, through the page's own
+    `_registration_slots` with the same rights (a fraction of the page's queries); any other
+    from the page's whole context."""
+    kind, _, pk = key.rpartition("-")
+    if kind not in REGISTRATION_FORMS or not pk.isdigit():
+        return slot_of(_youth_context(request, person), key)
+    user = request.user
+    registration = policy.annotate_rights(
+        registrations_for(user).filter(person=person, pk=int(pk)).select_related("plan", "county"),
+        user,
+        policy.CHANGE,
+        policy.CONFIDENTIAL,
+        policy.ASSIGN,
+    ).first()
+    if registration is None:
+        return None
+    slots = _registration_slots(
+        registration,
+        can_change=registration.may_change,
+        can_assign=registration.may_assign,
+        can_confidential=registration.may_confidential,
+    )
+    return next((s for s in slots.values() if s is not None and s.key == key), None)
 
 
 def _registration_for_change(request, pk: int, action: str = policy.CHANGE) -> Registration:
