@@ -91,8 +91,11 @@ bench: venv
 
 # The web load test (docs/performance.md, "Web under load"): the demo county in PostgreSQL
 # (database veiviser_bench_web on BENCH_WEB_POSTGRES, dropped and created), gunicorn on
-# 127.0.0.1, locust with USERS simulated advisors for DURATION seconds per phase, against a
-# minimal Django view on the same server. WEB_ARGS="--doc" writes the table into the page.
+# 127.0.0.1, locust with USERS simulated advisors (logging in during the ramp-up, reported on
+# their own) measured for DURATION seconds of steady state per phase, against a minimal Django
+# view on the same server. The full run (50 users, 120 s; about 9 minutes) writes its tables
+# into docs/performance.md; `make bench-web USERS=20 DURATION=30` is a quick check that does
+# not. More options in WEB_ARGS (python -m benchmarks.web.run --help).
 .PHONY: bench-web bench-import
 USERS ?= 50
 DURATION ?= 120
