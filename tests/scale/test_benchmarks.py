@@ -6,6 +6,7 @@ from benchmarks.web import run
 from django.urls import Resolver404, resolve
 
 from benchmarks import importer
+from benchmarks import report as report_bench
 
 
 def test_the_baseline_view_is_not_in_the_production_urls(client, db):
@@ -179,3 +180,63 @@ def test_the_import_report():
     assert "| 100,000 | 15.0 | 25.0 | 4,000 | 2.50 | 10× | 196 |" in report
     assert "1.4 KiB per line" in report
     assert "4,000 lines/s, **not met**" in report
+
+
+REPORT_HTML = """<html><body><section class="front"><h1>Årsrapport</h1></section>
+<section class="chapter"><h2>1 Innledning</h2><p>Tekst <b>med</b> mer.</p>
+<figure><svg><g><text>12</text></g></svg><figcaption>Figur 1</figcaption></figure></section>
+<section class="chapter"><h2>2 Tabeller</h2><table><caption>T</caption>
+<tr><th>a</th><th>b</th><th>c</th></tr><tr><th>x</th><td>1</td><td>2</td></tr></table>
+<ul><li>Punkt</li></ul></section></body></html>"""
+
+
+def test_the_report_baseline_has_the_reports_content_in_plain_form():
+    shape = report_bench.Shape.of(REPORT_HTML)
+    assert shape.chapters == [
+        [("text", "h1", "Årsrapport")],
+        [
+            ("text", "h2", "1 Innledning"),
+            ("text", "p", "Tekst med mer."),
+            ("chart",),
+            ("text", "figcaption", "Figur 1"),
+        ],
+        [("text", "h2", "2 Tabeller"), ("table", 2, 3), ("text", "li", "Punkt")],
+    ]
+    assert (shape.count("table"), shape.count("chart"), shape.cells) == (1, 1, 6)
+    static = report_bench.static_document(shape)
+    assert static.count('<section class="chapter">') == 3
+    assert static.count("<tr>") == 2 and static.count("<td>") == 6
+    assert '<div class="chart"></div>' in static and "<p>Tekst med mer.</p>" in static
+
+
+def report_results(cold, warm):
+    run = {"wall": cold, "cpu": 1.0, "html_wall": 1.0, "html_cpu": 0.3, "pdf_wall": cold - 1}
+    run["pdf_cpu"] = 0.7
+    return {
+        "measured": "2026-01-01T00:00+00:00",
+        "args": {"data": "demo"},
+        "machine": {"nproc": 2, "postgres": "15"},
+        "load": {"min": 1.0, "max": 2.0, "mean": 1.5},
+        "weasyprint": "70.0",
+        "school_year": 2024,
+        "registrations": 2082,
+        "pages": 30,
+        "baseline_pages": 25,
+        "chapters": 12,
+        "tables": 20,
+        "cells": 804,
+        "charts": 10,
+        "texts": 146,
+        "cold": run,
+        "warm": [{**run, "wall": warm}] * 3,
+        "baseline": [{"wall": 2.0, "cpu": 0.9}] * 3,
+    }
+
+
+def test_the_report_target_is_judged_on_the_slower_of_the_first_run_and_the_median():
+    assert report_bench.target_met(report_results(9.9, 6.0))
+    assert not report_bench.target_met(report_results(10.0, 6.0))
+    assert not report_bench.target_met(report_results(6.0, 10.5))
+    text = report_bench.render(report_results(7.2, 6.0))
+    assert "under 10 s: 7.2 s at worst, **met**" in text
+    assert "first run) | 7.20 | 1.00 | 3.6× |" in text
