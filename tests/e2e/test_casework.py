@@ -130,3 +130,28 @@ def test_search_updates_the_list_in_place(page, advisor, youths):
     assert page.get_by_role("link", name="Prøvesen, Jonas").count() == 0
     assert page.evaluate("window.__marker") == 1
     assert_accessible(page)
+
+
+def test_without_javascript_a_form_opens_by_its_link(page, browser, live_server, advisor, youths):
+    """The youth page's forms are fetched when opened (htmx); without JavaScript the closed
+    form's link opens the page again with that form in place, and it posts as before."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        base_url=live_server.url, locale="nb-NO", java_script_enabled=False
+    )
+    tab = context.new_page()
+    login(tab, "kari", PASSWORD)
+    tab.goto(f"/ungdom/{youths[0].person_id}/")
+    summary = tab.locator("summary", has_text="Registrer kontakt")
+    summary.click()
+    details = tab.locator("details").filter(has=summary)
+    details.get_by_role("link", name="Åpne skjemaet").click()
+    contact = tab.locator("form[action$='/kontakt/']")
+    expect(contact).to_be_visible()
+    contact.get_by_label("Kontaktmåte").select_option("phone")
+    contact.get_by_label("Fikk tak i ungdommen: kontakt opprettet").check()
+    contact.get_by_role("button", name="Lagre kontakt").click()
+    expect(tab.get_by_text("Kontakten er registrert.")).to_be_visible()
+    assert Contact.objects.get(registration=youths[0]).establishes_contact
+    context.close()
