@@ -18,6 +18,7 @@ help:
 	@echo "make system-deps     install Debian's pango and DejaVu fonts for WeasyPrint (PDF), if missing"
 	@echo "make bench-web       the web load test: USERS=50 advisors on gunicorn + PostgreSQL"
 	@echo "make bench-import    the import benchmark: 100,000 lines into PostgreSQL, against COPY"
+	@echo "make bench-report    the annual report PDF of a county-year, against WeasyPrint on static HTML"
 	@echo "make vendor          re-vendor Designsystemet, Inter and htmx from npm (needs npm)"
 
 # The virtualenv, installed from the hashed lock file; rebuilt when the lock changes.
@@ -91,9 +92,12 @@ bench: venv
 
 # The web load test (docs/performance.md, "Web under load"): the demo county in PostgreSQL
 # (database veiviser_bench_web on BENCH_WEB_POSTGRES, dropped and created), gunicorn on
-# 127.0.0.1, locust with USERS simulated advisors for DURATION seconds per phase, against a
-# minimal Django view on the same server. WEB_ARGS="--doc" writes the table into the page.
-.PHONY: bench-web bench-import
+# 127.0.0.1, locust with USERS simulated advisors (logging in during the ramp-up, reported on
+# their own) measured for DURATION seconds of steady state per phase, against a minimal Django
+# view on the same server. The full run (50 users, 120 s; about 9 minutes) writes its tables
+# into docs/performance.md; `make bench-web USERS=20 DURATION=30` is a quick check that does
+# not. More options in WEB_ARGS (python -m benchmarks.web.run --help).
+.PHONY: bench-web bench-import bench-report
 USERS ?= 50
 DURATION ?= 120
 BENCH_WEB_POSTGRES ?= postgres://postgres@127.0.0.1:5432/veiviser_bench_web
@@ -109,6 +113,16 @@ BENCH_IMPORT_POSTGRES ?= postgres://postgres@127.0.0.1:5432/veiviser_bench_impor
 bench-import: venv
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python -m benchmarks.importer --postgres $(BENCH_IMPORT_POSTGRES) $(IMPORT_ARGS)
+
+# The annual report benchmark (docs/performance.md, "The annual report"): the demo county in
+# PostgreSQL (database veiviser_bench_report on BENCH_REPORT_POSTGRES, dropped and created), the
+# report PDF of its latest school year made as `veiviser report` makes it, against WeasyPrint on
+# a static document of the same content, in the same run. Writes its table into
+# docs/performance.md. REPORT_ARGS="--data national" takes county 39 of the national dataset.
+BENCH_REPORT_POSTGRES ?= postgres://postgres@127.0.0.1:5432/veiviser_bench_report
+bench-report: venv system-deps
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	$(BIN)/python -m benchmarks.report --postgres $(BENCH_REPORT_POSTGRES) $(REPORT_ARGS)
 
 # WeasyPrint (letters and reports as PDF) needs Debian's pango and a font; installed only when
 # missing (as root, or with sudo).

@@ -196,6 +196,33 @@ OBJECT_URLS = {
         },
     ),
 }
+# The youth page's forms, fetched when opened (`/ungdom/<id>/skjema/<key>/`, web/lazy_forms.py):
+# the checks of the page (VIEW on the youth; a stated reason where the page asks for one: "no"
+# until then, "ok" after) and a form the page offers this user (404 otherwise). Key → the
+# targets each role gets the form for; `{reg}` is the target's registration.
+ASSIGN = {
+    "advisor": set(),
+    "coordinator": {"own", "unit"},
+    "leader": {"own", "unit", "other_unit"},
+    "office": {"own", "unit", "other_unit"},
+    "project": set(),
+    "admin": set(),
+}
+FORM_FRAGMENTS = {
+    "contact-{reg}": CHANGE,
+    "status-{reg}": CHANGE,
+    "plan-{reg}": CHANGE,
+    "letter-{reg}": CHANGE,
+    "enrol-{reg}": CHANGE,
+    "exam-{reg}": CHANGE,
+    "transfer-{reg}": CHANGE,
+    "letter-block": CHANGE,  # the person's: any registration the user may change
+    # Reassigning sits with the actions of those who may change; moving needs ASSIGN only.
+    "assign-{reg}": {role: CHANGE[role] & ASSIGN[role] for role in ROLES},
+    "move-unit-{reg}": ASSIGN,
+}
+HTMX = {"HX-Request": "true"}
+
 # Reached only through their own tests (they need other objects than a registration).
 ELSEWHERE = {
     "web:working-list-save": "tests/web/test_views.py (any logged-in user; own lists only)",
@@ -241,7 +268,7 @@ def web_url_names() -> set[str]:
 
 
 def test_every_url_of_the_staff_app_is_in_the_matrix():
-    decided = set(PAGES) | set(OBJECT_URLS) | set(ELSEWHERE)
+    decided = set(PAGES) | set(OBJECT_URLS) | set(ELSEWHERE) | {"web:youth-form"}
     assert web_url_names() - decided == set(), "add the new URL to the authorization matrix"
 
 
@@ -362,3 +389,30 @@ def test_youth_page_asks_for_a_reason_outside_the_caseload(client, world):
             assert asked == want, f"{role} on {target_name}: asked={asked}, expected {want}"
             if asked:
                 assert registration.person.family_name not in response.content.decode()
+
+
+def test_youth_page_forms_by_role_and_target(client, world):
+    """A form of the youth page comes only to whom the page offers it, and, where the page asks
+    for a reason, only once the reason is stated."""
+    users, targets = world
+    from django.urls import reverse
+
+    for key, allowed in FORM_FRAGMENTS.items():
+        for target_name, registration in targets.items():
+            person = registration.person_id
+            url = reverse("web:youth-form", args=[person, key.format(reg=registration.pk)])
+            client.logout()
+            assert outcome(client.get(url, headers=HTMX)) == "login", key
+            for role in ROLES:
+                client.logout()
+                client.force_login(users[role])
+                offered = target_name in allowed[role]
+                asked = target_name in ASKED[role]
+                got = outcome(client.get(url, headers=HTMX))
+                want = "ok" if offered and not asked else "no"
+                assert got == want, f"{role} → {key} on {target_name}: {got}, expected {want}"
+                if offered and asked:
+                    page = reverse("web:youth", args=[person])
+                    assert client.post(page, {"reason": "Ringte oss"}).status_code == 302
+                    got = outcome(client.get(url, headers=HTMX))
+                    assert got == "ok", f"{role} → {key} on {target_name} after the reason"

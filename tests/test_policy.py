@@ -102,6 +102,39 @@ def test_list_scope_agrees_with_single_checks(world):
         assert visible == expected, who
 
 
+def test_annotated_rights_agree_with_single_checks(world, tonsberg):
+    """`annotate_rights` (the youth page's rights for all its registrations in one query)
+    gives what `can` gives, row by row, for every role, the system actor and an inactive user."""
+    people, _ = world
+    users = dict(people)
+    users["pia"] = organisation.staff_user_create(
+        actor=None,
+        username="pia",
+        password="pw-123456789",
+        role=Role.PROJECT_WORKER,
+        county=people["kari"].county,
+        unit=tonsberg,
+    )
+    users["inactive"] = organisation.staff_user_create(
+        actor=None,
+        username="ada",
+        password="pw-123456789",
+        role=Role.OFFICE,
+        county=people["kari"].county,
+    )
+    users["inactive"].is_active = False
+    users["inactive"].save()
+    users["system"] = None
+    actions = (policy.VIEW, policy.CHANGE, policy.ASSIGN, policy.CONFIDENTIAL)
+    for who, user in users.items():
+        rows = policy.annotate_rights(Registration.objects.order_by("pk"), user, *actions)
+        for row in rows:
+            for action in actions:
+                assert getattr(row, f"may_{action}") == policy.can(user, action, row), (
+                    f"{who} {action} on {row.pk}"
+                )
+
+
 def test_advisor_cannot_record_status_for_another_units_youth(world):
     people, regs = world
     with pytest.raises(PermissionDenied):

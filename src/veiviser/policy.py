@@ -61,7 +61,7 @@ as the operator already holds the database.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
 
 from veiviser.organisation.models import Role
 
@@ -216,6 +216,20 @@ def can(user, action: str, obj) -> bool:
             return False
         return kind == COUNTY or (kind == UNIT and obj.pk == user.unit_id)
     return False
+
+
+def annotate_rights(registrations, user, *actions: str):
+    """`registrations` (a queryset) with a boolean `may_<action>` for each of `actions`:
+    `can(user, action, r)` for every row, computed in the one query that reads the rows (the
+    same `registrations_q` as `can`, as a CASE), instead of a query per row and action."""
+
+    def right(action: str):
+        q = registrations_q(user, action)
+        if not q:  # the system actor: everything
+            return Value(True, output_field=BooleanField())
+        return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+    return registrations.annotate(**{f"may_{action}": right(action) for action in actions})
 
 
 def statistics_units(user):

@@ -182,7 +182,7 @@ def test_the_appointment_letter_is_made_from_the_chosen_appointment(client, regi
     template = LetterTemplate.objects.get(key="innkalling-samtale", active=True)
     client.force_login(advisor)
     page = client.get(reverse("web:youth", args=[registration.person_id]))
-    form = page.context["entries"][0]["letter_form"]
+    form = page.context["entries"][0]["letter_form"].form
     assert [pk for pk, _label in form.fields["appointment"].choices] == ["", appointment.pk]
     prefix = f"b{registration.pk}"
     response = client.post(
@@ -191,7 +191,7 @@ def test_the_appointment_letter_is_made_from_the_chosen_appointment(client, regi
     )
     # Nothing chosen: the letter is refused on the appointment field.
     assert response.status_code == 400
-    assert response.context["entries"][0]["letter_form"].errors["appointment"]
+    assert response.context["entries"][0]["letter_form"].form.errors["appointment"]
     response = client.post(
         reverse("web:letter-create", args=[registration.pk]),
         {

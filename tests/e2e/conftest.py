@@ -149,3 +149,22 @@ def menu_link(page, name: str):
         )
         group.locator("summary").click()
     return link
+
+
+def open_form(page, summary: str, *, keyboard: bool = False):
+    """Open the youth page's form behind the disclosure whose summary says `summary` and wait
+    until it is there: it is fetched when the disclosure opens (web/lazy_forms.py). With
+    `keyboard`, open it as a keyboard user does (focus the summary, press Enter). Returns the
+    form."""
+    from playwright.sync_api import expect
+
+    details = page.locator("details").filter(has=page.locator("summary", has_text=summary))
+    opener = details.locator("summary")
+    if keyboard:
+        opener.focus()
+        page.keyboard.press("Enter")
+    else:
+        opener.click()
+    form = details.locator("form")
+    expect(form).to_be_visible()
+    return form

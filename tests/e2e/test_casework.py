@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, open_form
 from veiviser.casework.models import Contact
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import Role
@@ -69,8 +69,8 @@ def test_advisor_finds_a_youth_records_contact_and_changes_status(page, advisor,
     expect(page.get_by_role("heading", name="Jonas Prøvesen")).to_be_visible()
     assert_accessible(page)
 
-    page.locator("summary", has_text="Registrer kontakt").click()
-    contact = page.locator("form[action$='/kontakt/']")
+    contact = open_form(page, "Registrer kontakt")
+    assert contact.get_attribute("action").endswith("/kontakt/")
     contact.get_by_label("Kontaktmåte").select_option("phone")
     contact.get_by_label("Fikk tak i ungdommen: kontakt opprettet").check()
     contact.get_by_label("Notat").fill("Avtalte møte neste uke.")
@@ -78,8 +78,9 @@ def test_advisor_finds_a_youth_records_contact_and_changes_status(page, advisor,
     expect(page.get_by_text("Kontakten er registrert.")).to_be_visible()
     assert Contact.objects.get(registration=youths[1]).establishes_contact
 
-    page.locator("summary", has_text="Endre eller rett status").click()
-    status = page.locator("form[action$='/status/']")
+    # The keyboard opens a form as the mouse does.
+    status = open_form(page, "Endre eller rett status", keyboard=True)
+    assert status.get_attribute("action").endswith("/status/")
     status.get_by_label("Statuskode").select_option("OTOV")
     status.get_by_label("Gyldig fra").fill("2024-09-02")
     status.get_by_role("button", name="Lagre status").click()
@@ -127,3 +128,28 @@ def test_search_updates_the_list_in_place(page, advisor, youths):
     assert page.get_by_role("link", name="Prøvesen, Jonas").count() == 0
     assert page.evaluate("window.__marker") == 1
     assert_accessible(page)
+
+
+def test_without_javascript_a_form_opens_by_its_link(page, browser, live_server, advisor, youths):
+    """The youth page's forms are fetched when opened (htmx); without JavaScript the closed
+    form's link opens the page again with that form in place, and it posts as before."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        base_url=live_server.url, locale="nb-NO", java_script_enabled=False
+    )
+    tab = context.new_page()
+    login(tab, "kari", PASSWORD)
+    tab.goto(f"/ungdom/{youths[0].person_id}/")
+    summary = tab.locator("summary", has_text="Registrer kontakt")
+    summary.click()
+    details = tab.locator("details").filter(has=summary)
+    details.get_by_role("link", name="Åpne skjemaet").click()
+    contact = tab.locator("form[action$='/kontakt/']")
+    expect(contact).to_be_visible()
+    contact.get_by_label("Kontaktmåte").select_option("phone")
+    contact.get_by_label("Fikk tak i ungdommen: kontakt opprettet").check()
+    contact.get_by_role("button", name="Lagre kontakt").click()
+    expect(tab.get_by_text("Kontakten er registrert.")).to_be_visible()
+    assert Contact.objects.get(registration=youths[0]).establishes_contact
+    context.close()

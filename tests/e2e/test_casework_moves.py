@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, open_form
 from veiviser.letters.models import LetterBlockChange
 from veiviser.organisation import services as organisation
 from veiviser.organisation.models import Role
@@ -43,21 +43,21 @@ def test_coordinator_blocks_letters_sees_the_history_and_moves_the_youth(
     login(page, "trine", PASSWORD)
 
     page.goto(f"/ungdom/{person.pk}/")
-    page.locator("summary", has_text="Sperr brev til de foresatte").click()
-    page.get_by_label("Ikke send brev til de foresatte (taushetsplikt)").check()
-    page.get_by_label("Begrunnelse for sperren").fill("Sperret adresse")
+    block = open_form(page, "Sperr brev til de foresatte")
+    block.get_by_label("Ikke send brev til de foresatte (taushetsplikt)").check()
+    block.get_by_label("Begrunnelse for sperren").fill("Sperret adresse")
     # The form posts and the page comes back: wait for that before reading it.
     with page.expect_navigation():
-        page.locator("form[action$='/brevsperre/'] button").click()
+        block.get_by_role("button").click()
     page.locator("summary", has_text="Historikk for brevsperre mot foresatte").click()
     page.locator("#letter-block-history").get_by_text("Sperret adresse").wait_for()
     assert_accessible(page)
 
-    page.locator("summary", has_text="Flytt til en annen enhet").click()
-    page.get_by_label("Ny enhet").select_option(str(horten.pk))
+    move = open_form(page, "Flytt til en annen enhet")
+    move.get_by_label("Ny enhet").select_option(str(horten.pk))
     assert_accessible(page)
     with page.expect_navigation():
-        page.get_by_role("button", name="Flytt", exact=True).click()
+        move.get_by_role("button", name="Flytt", exact=True).click()
     moved = Registration.objects.get(pk=registration.pk)
     assert (moved.unit_id, moved.advisor_id) == (horten.pk, None)
     assert LetterBlockChange.objects.filter(person=person, action="set").exists()

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, login, menu_link
+from tests.e2e.conftest import assert_accessible, login, menu_link, open_form
 from veiviser.exams import services as exams
 from veiviser.exams.models import ExamEntry, Result
 from veiviser.organisation import services as organisation
@@ -47,8 +47,7 @@ def test_advisor_records_an_exam_and_its_result_and_the_leader_counts_it(
     )
     login(page, "kari", PASSWORD)
     page.goto(f"/ungdom/{youth.person_id}/")
-    page.locator("summary", has_text="Registrer til eksamen").click()
-    form = page.locator("form[action$='/eksamen/']")
+    form = open_form(page, "Registrer til eksamen")
     form.get_by_label("Fag").select_option(str(subject.pk))
     form.get_by_label("Eksamensdato").fill("2025-05-27")
     form.get_by_label("Opplæring gitt").fill("Opplæring i fag på enheten")
@@ -58,8 +57,8 @@ def test_advisor_records_an_exam_and_its_result_and_the_leader_counts_it(
     assert_accessible(page)
 
     entry = ExamEntry.objects.get(registration=youth)
-    page.locator("summary", has_text="Registrer resultat: MAT1001").click()
-    result = page.locator(f"form[action$='/eksamen/{entry.pk}/resultat/']")
+    result = open_form(page, "Registrer resultat: MAT1001")
+    assert result.get_attribute("action").endswith(f"/eksamen/{entry.pk}/resultat/")
     result.get_by_label("Resultat").select_option("passed")
     result.get_by_label("Karakter").select_option("4")
     with page.expect_navigation():

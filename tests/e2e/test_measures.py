@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, open_form
 from veiviser.measures import services
 from veiviser.measures.models import Enrolment, ProposalState
 from veiviser.registry import services as registry
@@ -52,8 +52,7 @@ def test_advisor_enrols_a_youth_and_confirms_the_proposed_status(page, advisor, 
     expect(page.get_by_role("heading", name="Tiltak", exact=True)).to_be_visible()
     assert_accessible(page)
 
-    page.locator("summary", has_text="Meld på et tiltak").click()
-    form = page.locator("form[action$='/tiltak/']")
+    form = open_form(page, "Meld på et tiltak")
     form.get_by_label("Tiltak").select_option(label="Grunnleggende ferdigheter (Tønsberg)")
     form.get_by_label("Starter").fill("2024-09-16")
     form.get_by_role("button", name="Meld på").click()

@@ -240,7 +240,11 @@ def test_the_web_buttons_send_and_receive_and_the_youth_page_shows_the_history(
     client.force_login(advisor)
     page = client.get(reverse("web:youth", args=[moved.person_id])).content.decode()
     send_url = reverse("web:transfer-send", args=[moved.pk])
-    assert send_url in page
+    # The form comes when it is opened (web/lazy_forms.py).
+    form_url = reverse("web:youth-form", args=[moved.person_id, f"transfer-{moved.pk}"])
+    assert form_url in page
+    form = client.get(form_url, headers={"HX-Request": "true"}).content.decode()
+    assert send_url in form
     refused = client.post(send_url, {"to_county": "40"})
     assert refused.status_code == 400
     consent(moved)

@@ -3,6 +3,7 @@ letters to guardians; and the information-letter batch page with its progress. T
 veiviser.letters' services and selectors."""
 
 from datetime import timedelta
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -25,6 +26,7 @@ from veiviser.people.models import Person
 from veiviser.problems import ValidationFailed
 from veiviser.registry.models import Registration
 from veiviser.web import forms as web_forms
+from veiviser.web.lazy_forms import FormSlot, form_slot, show_with_errors
 
 
 def letters_context(user, person: Person, context: dict) -> None:
@@ -38,31 +40,46 @@ def letters_context(user, person: Person, context: dict) -> None:
     by_registration: dict[int, list] = {}
     for letter in selectors.letters_of([e["registration"] for e in context["entries"]]):
         by_registration.setdefault(letter.registration_id, []).append(letter)
-    templates = None
     for entry in context["entries"]:
         registration = entry["registration"]
         entry["letters"] = by_registration.get(registration.pk, [])
         can_change = entry.get("can_change", False)
         can_change_person = can_change_person or can_change
-        if can_change and templates is None:
-            templates = list(selectors.active_templates())
+        pk = registration.pk
         entry["letter_form"] = (
-            LetterForm(
-                prefix=f"b{registration.pk}",
-                guardians=guardians,
-                templates=templates,
-                appointments=_bookable(registration.appointments.all()),
+            form_slot(
+                "letter",
+                pk,
+                f"b{pk}",
+                partial(_letter_form, registration, guardians),
+                r=registration,
             )
             if can_change
             else None
         )
     context["letter_block_form"] = (
-        LetterBlockForm(
-            prefix="brevsperre",
-            initial={"blocked": block is not None, "reason": block.reason if block else ""},
+        FormSlot(
+            "letter-block",
+            "brevsperre",
+            "web/youth_forms/letter_block.html",
+            partial(
+                LetterBlockForm,
+                prefix="brevsperre",
+                initial={"blocked": block is not None, "reason": block.reason if block else ""},
+            ),
+            {"letter_block": block},
         )
         if can_change_person
         else None
+    )
+
+
+def _letter_form(registration: Registration, guardians) -> LetterForm:
+    """The letter form of `registration`, made when the user opens it."""
+    return LetterForm(
+        prefix=f"b{registration.pk}",
+        guardians=guardians,
+        appointments=_bookable(registration.appointments.order_by("starts_at", "pk")),
     )
 
 
@@ -105,10 +122,7 @@ def letter_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The letter was not made: check the form and try again."))
         return redirect("web:youth", pk=person.pk)
     context = _youth_context(request, person)
-    for entry in context["entries"]:
-        if entry["registration"].pk == registration.pk:
-            entry["letter_form"] = form
-    context["open_form"] = form.prefix
+    show_with_errors(context, f"letter-{registration.pk}", form)
     return render(request, "web/youth.html", context, status=400)
 
 

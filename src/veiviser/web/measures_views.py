@@ -2,6 +2,8 @@
 proposed status, placements with follow-ups, the autumn outcome) and the measure catalogue.
 Thin views over `veiviser.measures`; the access policy decides, the services check again."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,6 +30,7 @@ from veiviser.measures.models import (
 from veiviser.organisation.models import Unit, User
 from veiviser.problems import ValidationFailed
 from veiviser.registry.models import Registration
+from veiviser.web.lazy_forms import form_slot
 from veiviser.web.measures_forms import (
     AutumnOutcomeForm,
     EndEnrolmentForm,
@@ -61,7 +64,13 @@ def measures_context(user, person, context: dict) -> None:
                 {
                     "enrolment": enrolment,
                     "proposed": enrolment.proposal == ProposalState.PROPOSED,
-                    "end_form": EndEnrolmentForm(prefix=f"e{enrolment.pk}")
+                    "end_form": form_slot(
+                        "enrolment-end",
+                        enrolment.pk,
+                        f"e{enrolment.pk}",
+                        partial(EndEnrolmentForm, prefix=f"e{enrolment.pk}"),
+                        enrolment=enrolment,
+                    )
                     if can_change and enrolment.ends_on is None
                     else None,
                 }
@@ -73,8 +82,22 @@ def measures_context(user, person, context: dict) -> None:
                 "next_youth": selectors.next_follow_up(placement, Party.YOUTH),
                 "next_employer": selectors.next_follow_up(placement, Party.EMPLOYER),
                 "open": placement.ends_on is None or placement.ends_on >= today,
-                "follow_up_form": FollowUpForm(prefix=f"f{placement.pk}") if can_change else None,
-                "end_form": EndPlacementForm(prefix=f"pe{placement.pk}")
+                "follow_up_form": form_slot(
+                    "follow-up",
+                    placement.pk,
+                    f"f{placement.pk}",
+                    partial(FollowUpForm, prefix=f"f{placement.pk}"),
+                    placement=placement,
+                )
+                if can_change
+                else None,
+                "end_form": form_slot(
+                    "placement-end",
+                    placement.pk,
+                    f"pe{placement.pk}",
+                    partial(EndPlacementForm, prefix=f"pe{placement.pk}"),
+                    placement=placement,
+                )
                 if can_change and placement.ends_on is None
                 else None,
             }
@@ -82,29 +105,48 @@ def measures_context(user, person, context: dict) -> None:
         ]
         trained = any(rules.is_training(e.measure.kind) for e in own)
         outcome = outcomes.get(registration.pk)
+        pk = registration.pk
         entry["measures"] = {
             "enrolments": rows,
             "placements": placement_rows,
             "today": today,
             "trained": trained,
             "outcome": outcome,
-            "enrol_form": EnrolForm(
-                prefix=f"t{registration.pk}",
-                measures=selectors.measures_open_for_enrolment(registration, on=today),
+            "enrol_form": form_slot(
+                "enrol", pk, f"t{pk}", partial(_enrol_form, registration), r=registration
             )
             if can_change
             else None,
-            "placement_form": PlacementForm(prefix=f"pl{registration.pk}") if can_change else None,
-            "outcome_form": AutumnOutcomeForm(
-                prefix=f"h{registration.pk}",
-                initial={
-                    "place": outcome.place if outcome else None,
-                    "observed_on": outcome.observed_on if outcome else today,
-                },
+            "placement_form": form_slot(
+                "placement", pk, f"pl{pk}", partial(PlacementForm, prefix=f"pl{pk}"), r=registration
+            )
+            if can_change
+            else None,
+            "outcome_form": form_slot(
+                "autumn-outcome",
+                pk,
+                f"h{pk}",
+                partial(
+                    AutumnOutcomeForm,
+                    prefix=f"h{pk}",
+                    initial={
+                        "place": outcome.place if outcome else None,
+                        "observed_on": outcome.observed_on if outcome else today,
+                    },
+                ),
+                r=registration,
             )
             if can_change and (trained or outcome)
             else None,
         }
+
+
+def _enrol_form(registration, data=None) -> EnrolForm:
+    return EnrolForm(
+        data,
+        prefix=f"t{registration.pk}",
+        measures=selectors.measures_open_for_enrolment(registration, on=timezone.localdate()),
+    )
 
 
 def _registration(request, pk: int) -> Registration:
@@ -134,11 +176,7 @@ def _run(request, registration, form, act, done: str) -> HttpResponse:
 @require_POST
 def enrolment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(request, pk)
-    form = EnrolForm(
-        request.POST,
-        prefix=f"t{registration.pk}",
-        measures=selectors.measures_open_for_enrolment(registration, on=timezone.localdate()),
-    )
+    form = _enrol_form(registration, request.POST)
 
     def act(data):
         enrolment = measures.enrolment_create(actor=request.user, registration=registration, **data)

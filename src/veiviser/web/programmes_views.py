@@ -7,6 +7,8 @@ services check again), the statistics need STATISTICS, and a drill-down list sho
 youths the user may VIEW, saying so when that is fewer than the number it opens.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,6 +39,7 @@ from veiviser.projects import services as projects
 from veiviser.projects.models import Participant, Project, ProjectOutcome
 from veiviser.web import views
 from veiviser.web.forms import DateInput, add_problems
+from veiviser.web.lazy_forms import form_slot, show_with_errors
 
 PAGE_SIZE = 50
 
@@ -197,74 +200,109 @@ def programmes_context(user, person, context: dict) -> None:
     participations: dict[int, list] = {}
     for p in Participant.objects.filter(registration__in=registrations).select_related("project"):
         participations.setdefault(p.registration_id, []).append(p)
-    manageable = None
+    manageable = None  # the projects the user may add youths to: asked once, if needed
     for item in context["entries"]:
         registration = item["registration"]
+        pk = registration.pk
         can_change = item.get("can_change", False)
-        entries = by_registration.get(registration.pk, [])
+        entries = by_registration.get(pk, [])
         item["exam_entries"] = [
             {
                 "entry": e,
-                "result_form": ExamResultForm(
-                    prefix=f"er{e.pk}", initial={"result": e.result, "grade": e.grade}
+                "result_form": form_slot(
+                    "exam-result",
+                    e.pk,
+                    f"er{e.pk}",
+                    partial(
+                        ExamResultForm,
+                        prefix=f"er{e.pk}",
+                        initial={"result": e.result, "grade": e.grade},
+                    ),
+                    exam_entry=e,
                 )
                 if can_change
                 else None,
             }
             for e in entries
         ]
-        item["exam_form"] = ExamEntryForm(prefix=f"e{registration.pk}") if can_change else None
-        case = cases.get(registration.pk)
+        item["exam_form"] = (
+            form_slot("exam", pk, f"e{pk}", partial(ExamEntryForm, prefix=f"e{pk}"), r=registration)
+            if can_change
+            else None
+        )
+        case = cases.get(pk)
         item["preventive"] = case
         item["preventive_status_differs"] = (
             case is not None and not case.outcome and item.get("status") != case.expected_status
         )
         item["preventive_form"] = (
-            PreventiveCaseForm(prefix=f"f{registration.pk}")
+            form_slot(
+                "preventive",
+                pk,
+                f"f{pk}",
+                partial(PreventiveCaseForm, prefix=f"f{pk}"),
+                r=registration,
+            )
             if can_change and case is None
             else None
         )
-        item["participations"] = participations.get(registration.pk, [])
+        item["participations"] = participations.get(pk, [])
         if can_change and manageable is None:
             manageable = project_selectors.manageable_projects(user)
         item["join_form"] = (
-            JoinProjectForm(prefix=f"j{registration.pk}", projects=manageable)
+            form_slot(
+                "project-join",
+                pk,
+                f"j{pk}",
+                partial(JoinProjectForm, prefix=f"j{pk}", projects=manageable),
+                r=registration,
+            )
             if can_change and manageable
             else None
         )
         item["meeting_form"] = (
-            MeetingForm(prefix=f"m{case.pk}") if can_change and case is not None else None
+            form_slot(
+                "meeting",
+                case.pk,
+                f"m{case.pk}",
+                partial(MeetingForm, prefix=f"m{case.pk}"),
+                case=case,
+            )
+            if can_change and case is not None
+            else None
         )
         item["outcome_form"] = (
-            OutcomeForm(
-                prefix=f"u{case.pk}",
-                initial={
-                    "outcome": case.outcome,
-                    "outcome_on": case.outcome_on,
-                    "dropout_reason": case.dropout_reason,
-                },
+            form_slot(
+                "prevention-outcome",
+                case.pk,
+                f"u{case.pk}",
+                partial(
+                    OutcomeForm,
+                    prefix=f"u{case.pk}",
+                    initial={
+                        "outcome": case.outcome,
+                        "outcome_on": case.outcome_on,
+                        "dropout_reason": case.dropout_reason,
+                    },
+                ),
+                case=case,
             )
             if can_change and case is not None
             else None
         )
 
 
-FORM_KEYS = ("exam_form", "preventive_form", "meeting_form", "outcome_form", "join_form")
+def _join_form(user, registration_pk: int, data=None) -> JoinProjectForm:
+    return JoinProjectForm(
+        data,
+        prefix=f"j{registration_pk}",
+        projects=project_selectors.manageable_projects(user),
+    )
 
 
-def _replace_form(context: dict, form) -> None:
-    for item in context["entries"]:
-        for key in FORM_KEYS:
-            if item.get(key) is not None and item[key].prefix == form.prefix:
-                item[key] = form
-        for row in item.get("exam_entries", []):
-            if row["result_form"] is not None and row["result_form"].prefix == form.prefix:
-                row["result_form"] = form
-
-
-def _action(request, registration, form, act, done_message):
+def _action(request, registration, form, act, done_message, *, key: str):
     """As `views._action`, for this module's forms: on invalid input or refused rules the
-    youth page is shown again with the errors at the form."""
+    youth page is shown again with the errors at the form (the slot `key`)."""
     if form.is_valid():
         try:
             act(form.cleaned_data)
@@ -276,8 +314,7 @@ def _action(request, registration, form, act, done_message):
     if views._needs_reason(request, registration.person):
         return views._back(registration)
     context = views._youth_context(request, registration.person)
-    _replace_form(context, form)
-    context["open_form"] = form.prefix
+    show_with_errors(context, key, form)
     return render(request, "web/youth.html", context, status=400)
 
 
@@ -290,7 +327,9 @@ def exam_register_view(request: HttpRequest, pk: int) -> HttpResponse:
     def act(data):
         exams.exam_entry_register(actor=request.user, registration=registration, **data)
 
-    return _action(request, registration, form, act, _("The exam entry was saved."))
+    return _action(
+        request, registration, form, act, _("The exam entry was saved."), key=f"exam-{pk}"
+    )
 
 
 @login_required
@@ -305,7 +344,14 @@ def exam_result_view(request: HttpRequest, pk: int) -> HttpResponse:
     def act(data):
         exams.exam_result_record(actor=request.user, entry=entry, **data)
 
-    return _action(request, entry.registration, form, act, _("The exam result was saved."))
+    return _action(
+        request,
+        entry.registration,
+        form,
+        act,
+        _("The exam result was saved."),
+        key=f"exam-result-{entry.pk}",
+    )
 
 
 @login_required
@@ -317,7 +363,14 @@ def prevention_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     def act(data):
         prevention.preventive_case_open(actor=request.user, registration=registration, **data)
 
-    return _action(request, registration, form, act, _("The preventive work was recorded."))
+    return _action(
+        request,
+        registration,
+        form,
+        act,
+        _("The preventive work was recorded."),
+        key=f"preventive-{registration.pk}",
+    )
 
 
 def _case_for_change(request, pk: int) -> PreventiveCase:
@@ -335,7 +388,9 @@ def prevention_meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
     def act(data):
         prevention.meeting_record(actor=request.user, case=case, **data)
 
-    return _action(request, case.registration, form, act, _("The meeting was recorded."))
+    return _action(
+        request, case.registration, form, act, _("The meeting was recorded."), key=f"meeting-{pk}"
+    )
 
 
 @login_required
@@ -347,18 +402,21 @@ def prevention_outcome_view(request: HttpRequest, pk: int) -> HttpResponse:
     def act(data):
         prevention.preventive_outcome_record(actor=request.user, case=case, **data)
 
-    return _action(request, case.registration, form, act, _("The outcome was recorded."))
+    return _action(
+        request,
+        case.registration,
+        form,
+        act,
+        _("The outcome was recorded."),
+        key=f"prevention-outcome-{case.pk}",
+    )
 
 
 @login_required
 @require_POST
 def project_join_view(request: HttpRequest, pk: int) -> HttpResponse:
     registration = views._registration_for_change(request, pk)
-    form = JoinProjectForm(
-        request.POST,
-        prefix=f"j{registration.pk}",
-        projects=project_selectors.manageable_projects(request.user),
-    )
+    form = _join_form(request.user, registration.pk, request.POST)
 
     def act(data):
         projects.participant_add(
@@ -368,7 +426,14 @@ def project_join_view(request: HttpRequest, pk: int) -> HttpResponse:
             joined_on=data["joined_on"],
         )
 
-    return _action(request, registration, form, act, _("The youth was added to the project."))
+    return _action(
+        request,
+        registration,
+        form,
+        act,
+        _("The youth was added to the project."),
+        key=f"project-join-{registration.pk}",
+    )
 
 
 # --- projects: the list and one project's page -------------------------------------------

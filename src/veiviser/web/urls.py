@@ -32,6 +32,8 @@ urlpatterns = [
     path("fordeling/", views.coordinator_view, name="coordinator"),
     path("ungdom/ny/", views.register_view, name="register"),
     path("ungdom/<int:pk>/", views.youth_view, name="youth"),
+    # One form of the youth page, fetched when opened (web/lazy_forms.py).
+    path("ungdom/<int:pk>/skjema/<slug:key>/", views.youth_form_view, name="youth-form"),
     path("ungdom/<int:pk>/kontaktinfo/", views.person_contact_view, name="person-contact"),
     path("ungdom/<int:pk>/foresatt/", views.guardian_add_view, name="guardian-add"),
     path("tilmelding/<int:pk>/kontakt/", views.contact_record_view, name="contact-record"),

@@ -1,6 +1,7 @@
 """The staff web app: thin views over the selectors, services and the access policy."""
 
 from datetime import date, timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -9,18 +10,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from veiviser import policy
 from veiviser.audit import services as audit
 from veiviser.casework import services as casework
-from veiviser.casework.models import Appointment, Consent, WorkingList
+from veiviser.casework.models import Appointment, Consent, Note, WorkingList
 from veiviser.casework.selectors import working_lists_for
 from veiviser.codes.selectors import kodeverk, school_year_of
 from veiviser.duties import selectors as duty_selectors
@@ -30,7 +32,7 @@ from veiviser.people.models import Person
 from veiviser.problems import ValidationFailed
 from veiviser.registry import rules
 from veiviser.registry import services as registry
-from veiviser.registry.models import Registration
+from veiviser.registry.models import ReasonFact, Registration, StatusFact
 from veiviser.registry.selectors import (
     WorklistFilter,
     registration_state,
@@ -39,6 +41,8 @@ from veiviser.registry.selectors import (
     worklist,
 )
 from veiviser.web import forms
+from veiviser.web.lazy_forms import FormSlot, form_slot, show_with_errors, slot_of
+from veiviser.web.quality_views import TransferSendForm
 
 PAGE_SIZE = 50
 
@@ -54,6 +58,34 @@ def _years(user) -> list[int]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("web:worklist")
+
+
+# What the lists show of a registration, its youth, unit and advisor, and what the duties need
+# (`duty_selectors.next_duties`): a page of 50 rows does not load and convert every column of
+# four tables (the timestamps are parsed in Python). The query counts of the worklist are
+# pinned (tests/web/test_views.py, tests/scale/test_query_counts.py): a column the templates
+# read but is left out here would show as a query per row.
+LIST_FIELDS = (
+    "county",
+    "school_year",
+    "registered_on",
+    "person__given_name",
+    "person__family_name",
+    "person__fnr",
+    "person__birth_date",
+    "unit__name",
+    "advisor__first_name",
+    "advisor__last_name",
+    "advisor__username",
+)
+
+
+def _url_for_each(name: str):
+    """`reverse(name, args=[pk])` for the many rows of a list: the pattern is reversed once,
+    not once a row (the rows' links were a sixth of the worklist's rendering time)."""
+    marker = 2_000_000_011
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: str):
@@ -77,20 +109,29 @@ def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: s
         no_contact_days=data.get("no_contact_days"),
         registered_within_days=data.get("new_days"),
     )
-    page = Paginator(worklist(user, kv, f, today=today), PAGE_SIZE).get_page(
+    page = Paginator(worklist(user, kv, f, today=today).only(*LIST_FIELDS), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     group_names = dict(groups)
     reason_names = dict(kv.reason_group_names)
     next_duties = duty_selectors.next_duties(kv, page.object_list, on=today)
+    youth_url = _url_for_each("web:youth")
     rows = []
     for registration in page.object_list:
         group = kv.status_main_group(registration.status_now, registration.school_year)
         last = registration.last_contact_at
+        days_since_contact = (today - timezone.localdate(last)).days if last else None
         rows.append(
             {
                 "registration": registration,
                 "person": registration.person,
+                "url": youth_url(registration.person_id),
+                # Looked up here once: a template's lookups through three objects are slow.
+                "name": f"{registration.person.family_name}, {registration.person.given_name}",
+                "unit_name": registration.unit.name if registration.unit else "",
+                "advisor_name": registration.advisor.get_full_name()
+                if registration.advisor
+                else "",
                 "age": rules.age_at(today, registration.person.birth_date),
                 "status": registration.status_now,
                 "group": group,
@@ -98,7 +139,13 @@ def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: s
                 "reason_name": reason_names.get(registration.reason_now, registration.reason_now),
                 "days_registered": (today - registration.registered_on).days,
                 "last_contact": last,
-                "days_since_contact": (today - timezone.localdate(last)).days if last else None,
+                "days_since_contact": days_since_contact,
+                "days_since_contact_text": ngettext(
+                    "%(days)s day ago", "%(days)s days ago", days_since_contact
+                )
+                % {"days": days_since_contact}
+                if last
+                else "",
                 "next_duty": duty_selectors.described(next_duties.get(registration.pk)),
                 "next_appointment": registration.next_appointment_at,
             }
@@ -194,19 +241,6 @@ def coordinator_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/coordinator.html", context)
 
 
-FORM_KEYS = (
-    "contact_form",
-    "status_form",
-    "reason_form",
-    "assign_form",
-    "move_unit_form",
-    "note_form",
-    "partner_form",
-    "consent_form",
-    "plan_form",
-)
-
-
 def _plan_form(registration, data=None):
     plan = getattr(registration, "plan", None)
     initial = (
@@ -228,24 +262,94 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _registration_slots(registration, *, can_change, can_assign, can_confidential) -> dict:
+    """The forms of a registration's own section of the youth page, as FormSlots: each
+    for those who may change the registration, reassigning for those who may also assign,
+    moving to another unit for those who may assign (None where the user may not)."""
+    pk = registration.pk
+    made = {
+        "contact_form": ("contact", f"c{pk}", partial(forms.ContactForm, prefix=f"c{pk}")),
+        "status_form": (
+            "status",
+            f"s{pk}",
+            partial(forms.StatusForm, prefix=f"s{pk}", school_year=registration.school_year),
+        ),
+        "reason_form": ("reason", f"r{pk}", partial(forms.ReasonForm, prefix=f"r{pk}")),
+        "assign_form": (
+            "assign",
+            f"a{pk}",
+            partial(
+                forms.AssignForm,
+                prefix=f"a{pk}",
+                county_id=registration.county_id,
+                unit_id=registration.unit_id,
+                initial={"advisor": registration.advisor_id},
+            ),
+        ),
+        "move_unit_form": (
+            "move-unit",
+            f"u{pk}",
+            partial(
+                forms.MoveUnitForm,
+                prefix=f"u{pk}",
+                county_id=registration.county_id,
+                current_unit_id=registration.unit_id,
+            ),
+        ),
+        "note_form": (
+            "note",
+            f"n{pk}",
+            partial(forms.NoteForm, prefix=f"n{pk}", confidential_allowed=can_confidential),
+        ),
+        "partner_form": ("partner", f"p{pk}", partial(forms.PartnerForm, prefix=f"p{pk}")),
+        "consent_form": ("consent", f"k{pk}", partial(forms.ConsentForm, prefix=f"k{pk}")),
+        "plan_form": ("plan", f"l{pk}", partial(_plan_form, registration)),
+        # The transfer form has no prefix of its own: `?endre=transfer-<pk>` opens it.
+        "transfer_form": (
+            "transfer",
+            f"transfer-{pk}",
+            partial(TransferSendForm, own=registration.county.number),
+        ),
+    }
+    allowed = {"assign_form": can_change and can_assign, "move_unit_form": can_assign}
+    return {
+        name: form_slot(kind, pk, prefix, make, r=registration)
+        if allowed.get(name, can_change)
+        else None
+        for name, (kind, prefix, make) in made.items()
+    }
+
+
 def _youth_context(request, person: Person) -> dict:
+    """The youth page's context: the person and, for each registration the user may view
+    (newest first), its facts, history and casework, with the forms the user may use as
+    FormSlots (web/lazy_forms.py), made only when rendered. A constant number of queries
+    whatever the number of registrations; the user's rights on them come with the rows
+    (`policy.annotate_rights`)."""
     user = request.user
     kv = kodeverk()
     today = timezone.localdate()
-    registrations = (
+    registrations = policy.annotate_rights(
         registrations_for(user)
         .filter(person=person)
-        .select_related("unit", "advisor", "recorded_by", "person", "plan")
+        .select_related("unit", "advisor", "recorded_by", "person", "plan", "county")
         .prefetch_related(
-            "reason_facts__recorded_by",
-            "status_facts__recorded_by",
+            # Who recorded a fact or wrote a note comes with it: one query each, not two.
+            Prefetch("reason_facts", ReasonFact.objects.select_related("recorded_by")),
+            Prefetch("status_facts", StatusFact.objects.select_related("recorded_by")),
             "contacts",
-            "notes__created_by",
+            Prefetch("notes", Note.objects.select_related("created_by")),
             "partners",
             "consents",
             Prefetch("appointments", queryset=Appointment.objects.select_related("advisor")),
+            "received_transfers",
+            "sent_transfers",
         )
-        .order_by("-school_year")
+        .order_by("-school_year"),
+        user,
+        policy.CHANGE,
+        policy.CONFIDENTIAL,
+        policy.ASSIGN,
     )
     group_names = dict(kv.main_group_names)
     reason_names = dict(kv.reason_group_names)
@@ -272,9 +376,9 @@ def _youth_context(request, person: Person) -> dict:
             rules.DEFAULT_STATUS,
         )
         group = kv.status_main_group(status, registration.school_year)
-        can_change = policy.can(user, policy.CHANGE, registration)
-        can_confidential = policy.can(user, policy.CONFIDENTIAL, registration)
-        can_assign = policy.can(user, policy.ASSIGN, registration)
+        can_change = registration.may_change
+        can_confidential = registration.may_confidential
+        can_assign = registration.may_assign
         notes = [
             n
             for n in registration.notes.all()
@@ -312,46 +416,18 @@ def _youth_context(request, person: Person) -> dict:
                 "partners": list(registration.partners.all()),
                 "consents": list(registration.consents.all()),
                 "plan": getattr(registration, "plan", None),
-                "partner_form": forms.PartnerForm(prefix=f"p{registration.pk}")
-                if can_change
-                else None,
-                "consent_form": forms.ConsentForm(prefix=f"k{registration.pk}")
-                if can_change
-                else None,
-                "plan_form": _plan_form(registration) if can_change else None,
                 "notes": notes,
                 "hidden_notes": len(registration.notes.all()) - len(notes),
-                "note_form": forms.NoteForm(
-                    prefix=f"n{registration.pk}", confidential_allowed=can_confidential
-                )
-                if can_change
-                else None,
+                "received_transfers": list(registration.received_transfers.all()),
+                "sent_transfers": list(registration.sent_transfers.all()),
                 "can_change": can_change,
                 "can_assign": can_assign,
-                "contact_form": forms.ContactForm(prefix=f"c{registration.pk}")
-                if can_change
-                else None,
-                "status_form": forms.StatusForm(
-                    prefix=f"s{registration.pk}", school_year=registration.school_year
-                )
-                if can_change
-                else None,
-                "reason_form": forms.ReasonForm(prefix=f"r{registration.pk}")
-                if can_change
-                else None,
-                "assign_form": forms.AssignForm(
-                    prefix=f"a{registration.pk}",
-                    county_id=registration.county_id,
-                    unit_id=registration.unit_id,
-                    initial={"advisor": registration.advisor_id},
+                **_registration_slots(
+                    registration,
+                    can_change=can_change,
+                    can_assign=can_assign,
+                    can_confidential=can_confidential,
                 ),
-                "move_unit_form": forms.MoveUnitForm(
-                    prefix=f"u{registration.pk}",
-                    county_id=registration.county_id,
-                    current_unit_id=registration.unit_id,
-                )
-                if can_assign
-                else None,
             }
         )
     context = {
@@ -396,7 +472,8 @@ def _needs_reason(request, person: Person) -> bool:
 def youth_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A youth's page. Outside the user's caseload (policy.needs_reason) the user states a
     reason first; the reason page shows nothing about the youth."""
-    person = get_object_or_404(Person, pk=pk)
+    # The county comes along for the audit trail's entry.
+    person = get_object_or_404(Person.objects.select_related("county"), pk=pk)
     user = request.user
     policy.require(user, policy.VIEW, person)
     if not policy.needs_reason(user, person):
@@ -413,7 +490,7 @@ def youth_view(request: HttpRequest, pk: int) -> HttpResponse:
                     "form": form,
                     "pk": person.pk,
                     "grant_hours": policy.REASON_GRANT_HOURS,
-                    "endre": request.GET.get("endre", "")[:20],
+                    "endre": request.GET.get("endre", "")[:OPEN_FORM_MAX],
                 },
                 status=400 if form.errors else 200,
             )
@@ -429,7 +506,7 @@ def youth_view(request: HttpRequest, pk: int) -> HttpResponse:
         grants[str(person.pk)] = {"until": until.timestamp(), "reason": reason, "logged": True}
         request.session[GRANTS_KEY] = grants
         page = reverse("web:youth", args=[person.pk])
-        opened = request.GET.get("endre", "")
+        opened = request.GET.get("endre", "")[:OPEN_FORM_MAX]
         return redirect(f"{page}?{urlencode({'endre': opened})}" if opened else page)
     if grant.pop("logged", False):
         request.session.modified = True
@@ -438,12 +515,100 @@ def youth_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/youth.html", _youth_page_context(request, person))
 
 
+# `?endre=` names a form of the youth page: its prefix or its slot's key (web/lazy_forms.py).
+OPEN_FORM_MAX = 40
+
+
 def _youth_page_context(request, person: Person) -> dict:
-    """The youth page's context; `?endre=<form prefix>` opens that form (a fix link from the
-    data-quality check opens the form that fixes the finding)."""
+    """The youth page's context; `?endre=<form prefix or slot key>` opens that form in place
+    (a fix link from the data-quality check opens the form that fixes the finding, and a
+    browser without JavaScript opens a form this way)."""
     context = _youth_context(request, person)
-    context["open_form"] = request.GET.get("endre", "")[:20]
+    context["open_form"] = request.GET.get("endre", "")[:OPEN_FORM_MAX]
     return context
+
+
+@login_required
+@require_GET
+def youth_form_view(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One form of the youth page, fetched by htmx when the user opens it (web/lazy_forms.py).
+
+    The same checks as the page: the user may view the youth, and outside their caseload has
+    stated a reason that still holds (no reason is asked here: the page asks, 403 here). The
+    form is made as the page makes it (`_youth_slot`), so only a form the page would show this
+    user is given (404 otherwise). A request that is not htmx's is sent to the page with the form
+    open. Audited as a reading of the youth's record, as the page is: some forms show it
+    (the plan, the outcomes recorded)."""
+    # The county comes along for the audit trail's entry.
+    person = get_object_or_404(Person.objects.select_related("county"), pk=pk)
+    user = request.user
+    policy.require(user, policy.VIEW, person)
+    grant = None
+    if policy.needs_reason(user, person):
+        grant = _reason_grant(request, person)
+        if grant is None:
+            raise PermissionDenied("state a reason on the youth's page first")
+    slot = _youth_slot(request, person, key)
+    if slot is None:
+        raise Http404("no such form on this youth's page")
+    if request.headers.get("HX-Request") != "true":
+        page = reverse("web:youth", args=[person.pk])
+        return redirect(f"{page}?{urlencode({'endre': key})}#{key}")
+    audit.log(
+        user,
+        "people.person.viewed",
+        person,
+        reason=grant["reason"] if grant else "",
+        data={"form": key},
+    )
+    response = render(request, slot.template, {"form": slot.form, "person": person, **slot.context})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# The forms of a registration's own section (`_registration_slots`): whether the page offers
+# one, and how, depends only on that registration and the user's rights on it.
+REGISTRATION_FORMS = frozenset(
+    {
+        "contact",
+        "status",
+        "reason",
+        "assign",
+        "move-unit",
+        "note",
+        "partner",
+        "consent",
+        "plan",
+        "transfer",
+    }
+)
+
+
+def _youth_slot(request, person: Person, key: str) -> FormSlot | None:
+    """The youth page's form `key` as the page would make it for this user, or None. A form of
+    a registration's own section comes from that registration alone, through the page's own
+    `_registration_slots` with the same rights (a fraction of the page's queries); any other
+    from the page's whole context."""
+    kind, _, pk = key.rpartition("-")
+    if kind not in REGISTRATION_FORMS or not pk.isdigit():
+        return slot_of(_youth_context(request, person), key)
+    user = request.user
+    registration = policy.annotate_rights(
+        registrations_for(user).filter(person=person, pk=int(pk)).select_related("plan", "county"),
+        user,
+        policy.CHANGE,
+        policy.CONFIDENTIAL,
+        policy.ASSIGN,
+    ).first()
+    if registration is None:
+        return None
+    slots = _registration_slots(
+        registration,
+        can_change=registration.may_change,
+        can_assign=registration.may_assign,
+        can_confidential=registration.may_confidential,
+    )
+    return next((s for s in slots.values() if s is not None and s.key == key), None)
 
 
 def _registration_for_change(request, pk: int, action: str = policy.CHANGE) -> Registration:
@@ -458,9 +623,9 @@ def _back(registration: Registration):
     return redirect("web:youth", pk=registration.person_id)
 
 
-def _action(request, registration, form, act, done_message):
+def _action(request, registration, form, act, done_message, *, key: str):
     """Run a youth-page action: on invalid input or refused rules, show the page again with
-    the form's errors in place."""
+    the form's errors in place (in the slot `key`, open)."""
     if form.is_valid():
         try:
             act(form.cleaned_data)
@@ -473,12 +638,7 @@ def _action(request, registration, form, act, done_message):
         # The page with the errors would show the youth: ask for the reason first.
         return _back(registration)
     context = _youth_context(request, registration.person)
-    for entry in context["entries"]:
-        if entry["registration"].pk == registration.pk:
-            for key in FORM_KEYS:
-                if entry[key] is not None and entry[key].prefix == form.prefix:
-                    entry[key] = form
-    context["open_form"] = form.prefix
+    show_with_errors(context, key, form)
     return render(request, "web/youth.html", context, status=400)
 
 
@@ -508,7 +668,14 @@ def contact_record_view(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
 
-    return _action(request, registration, form, act, _("The contact was recorded."))
+    return _action(
+        request,
+        registration,
+        form,
+        act,
+        _("The contact was recorded."),
+        key=f"contact-{registration.pk}",
+    )
 
 
 @login_required
@@ -524,7 +691,9 @@ def note_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     def act(data):
         casework.note_add(actor=request.user, registration=registration, **data)
 
-    return _action(request, registration, form, act, _("The note was saved."))
+    return _action(
+        request, registration, form, act, _("The note was saved."), key=f"note-{registration.pk}"
+    )
 
 
 @login_required
@@ -536,7 +705,14 @@ def partner_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     def act(data):
         casework.partner_add(actor=request.user, registration=registration, **data)
 
-    return _action(request, registration, form, act, _("The partner was added."))
+    return _action(
+        request,
+        registration,
+        form,
+        act,
+        _("The partner was added."),
+        key=f"partner-{registration.pk}",
+    )
 
 
 @login_required
@@ -548,7 +724,14 @@ def consent_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     def act(data):
         casework.consent_record(actor=request.user, registration=registration, **data)
 
-    return _action(request, registration, form, act, _("The consent was recorded."))
+    return _action(
+        request,
+        registration,
+        form,
+        act,
+        _("The consent was recorded."),
+        key=f"consent-{registration.pk}",
+    )
 
 
 @login_required
@@ -572,7 +755,9 @@ def plan_save_view(request: HttpRequest, pk: int) -> HttpResponse:
     def act(data):
         casework.plan_save(actor=request.user, registration=registration, **data)
 
-    return _action(request, registration, form, act, _("The plan was saved."))
+    return _action(
+        request, registration, form, act, _("The plan was saved."), key=f"plan-{registration.pk}"
+    )
 
 
 def _person_action(request, pk: int, form_class, prefix: str, act, done: str):
@@ -642,7 +827,14 @@ def status_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     def act(data):
         registry.status_record(actor=request.user, registration=registration, **data)
 
-    return _action(request, registration, form, act, _("The status was recorded."))
+    return _action(
+        request,
+        registration,
+        form,
+        act,
+        _("The status was recorded."),
+        key=f"status-{registration.pk}",
+    )
 
 
 @login_required
@@ -654,7 +846,14 @@ def reason_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     def act(data):
         registry.reason_record(actor=request.user, registration=registration, **data)
 
-    return _action(request, registration, form, act, _("The reason was recorded."))
+    return _action(
+        request,
+        registration,
+        form,
+        act,
+        _("The reason was recorded."),
+        key=f"reason-{registration.pk}",
+    )
 
 
 @login_required
@@ -673,7 +872,14 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, registration=registration, advisor=data["advisor"]
         )
 
-    return _action(request, registration, form, act, _("The youth was reassigned."))
+    return _action(
+        request,
+        registration,
+        form,
+        act,
+        _("The youth was reassigned."),
+        key=f"assign-{registration.pk}",
+    )
 
 
 @login_required
@@ -693,7 +899,14 @@ def move_unit_view(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, registration=registration, unit=data["unit"]
         )
 
-    return _action(request, registration, form, act, _("The youth was moved to another unit."))
+    return _action(
+        request,
+        registration,
+        form,
+        act,
+        _("The youth was moved to another unit."),
+        key=f"move-unit-{registration.pk}",
+    )
 
 
 @login_required
