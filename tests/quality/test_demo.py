@@ -174,7 +174,9 @@ def test_a_youth_moves_between_the_two_demo_counties(settings, client):
     year_end = date(moved.school_year + 1, 7, 31)
     assert registration_state(kodeverk(), moved, year_end).status == "OTFA_IM"
     client.force_login(moved.advisor)
-    page = client.get(reverse("web:youth", args=[moved.person_id])).content.decode()
+    # The advisor opens the transfer form (made on demand: `?endre=` is its no-script link).
+    youth = reverse("web:youth", args=[moved.person_id])
+    page = client.get(f"{youth}?endre=transfer-{moved.pk}").content.decode()
     send = reverse("web:transfer-send", args=[moved.pk])
     assert send in page
     response = client.post(send, {"to_county": "40"})

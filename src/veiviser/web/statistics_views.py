@@ -44,7 +44,7 @@ from veiviser.statistics.tables import (
     registrations_at,
     statistics_document,
 )
-from veiviser.web import measures_views, programmes_views
+from veiviser.web import measures_views, programmes_views, views
 from veiviser.web.forms import DateInput, DateTimeInput
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -444,10 +444,10 @@ def statistics_youths_view(request: HttpRequest) -> HttpResponse:
     on = selection.on
     group_names = dict(kv.main_group_names)
     reason_names = dict(kv.reason_group_names)
+    youth_url = views._url_for_each("web:youth")
     rows = []
     for registration in page.object_list:
         group = kv.status_main_group(registration.status_now, registration.school_year)
-        last = registration.last_contact_at
         rows.append(
             {
                 "registration": registration,
@@ -458,8 +458,7 @@ def statistics_youths_view(request: HttpRequest) -> HttpResponse:
                 "group_name": group_names.get(group, ""),
                 "reason_name": reason_names.get(registration.reason_now, registration.reason_now),
                 "days_registered": (on - registration.registered_on).days,
-                "last_contact": last,
-                "days_since_contact": (today - timezone.localdate(last)).days if last else None,
+                **views.row_names(registration, youth_url, today),
             }
         )
     audit.log(

@@ -88,6 +88,25 @@ def _url_for_each(name: str):
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
+def row_names(registration, youth_url, today) -> dict:
+    """The parts of a list row (web/_worklist_table.html) looked up here once, not in the
+    template: a template's lookups through three objects are slow. `youth_url` is
+    `_url_for_each("web:youth")`; the registration carries `last_contact_at`."""
+    last = registration.last_contact_at
+    days = (today - timezone.localdate(last)).days if last else None
+    return {
+        "url": youth_url(registration.person_id),
+        "name": f"{registration.person.family_name}, {registration.person.given_name}",
+        "unit_name": registration.unit.name if registration.unit else "",
+        "advisor_name": registration.advisor.get_full_name() if registration.advisor else "",
+        "last_contact": last,
+        "days_since_contact": days,
+        "days_since_contact_text": (
+            ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days} if last else ""
+        ),
+    }
+
+
 def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: str):
     user = request.user
     kv = kodeverk()
@@ -119,33 +138,17 @@ def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: s
     rows = []
     for registration in page.object_list:
         group = kv.status_main_group(registration.status_now, registration.school_year)
-        last = registration.last_contact_at
-        days_since_contact = (today - timezone.localdate(last)).days if last else None
         rows.append(
             {
                 "registration": registration,
                 "person": registration.person,
-                "url": youth_url(registration.person_id),
-                # Looked up here once: a template's lookups through three objects are slow.
-                "name": f"{registration.person.family_name}, {registration.person.given_name}",
-                "unit_name": registration.unit.name if registration.unit else "",
-                "advisor_name": registration.advisor.get_full_name()
-                if registration.advisor
-                else "",
                 "age": rules.age_at(today, registration.person.birth_date),
                 "status": registration.status_now,
                 "group": group,
                 "group_name": group_names.get(group, ""),
                 "reason_name": reason_names.get(registration.reason_now, registration.reason_now),
                 "days_registered": (today - registration.registered_on).days,
-                "last_contact": last,
-                "days_since_contact": days_since_contact,
-                "days_since_contact_text": ngettext(
-                    "%(days)s day ago", "%(days)s days ago", days_since_contact
-                )
-                % {"days": days_since_contact}
-                if last
-                else "",
+                **row_names(registration, youth_url, today),
                 "next_duty": duty_selectors.described(next_duties.get(registration.pk)),
                 "next_appointment": registration.next_appointment_at,
             }
