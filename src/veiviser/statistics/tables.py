@@ -318,58 +318,51 @@ def _registered(
     return " UNION ALL ".join(sqls), params
 
 
+def _code_groups(kv: Kodeverk, school_years) -> list[tuple[str, int, list[int] | None]]:
+    """(code, main group, the school years in which the code has that group, or None when it
+    has it in all of `school_years`) for the codes of the target group's main groups
+    (kodeverk). A code not valid in a school year is in no group that year."""
+    years_of: dict[tuple[str, int], list[int]] = {}
+    for school_year in school_years:
+        for group, codes in main_group_codes(kv, school_year).items():
+            if group in kv.target_main_groups:
+                for code in codes:
+                    years_of.setdefault((code, group), []).append(school_year)
+    return [
+        (code, group, None if len(years) == len(school_years) else years)
+        for (code, group), years in sorted(years_of.items(), key=lambda item: item[0][::-1])
+    ]
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
 def _main_group(
     kv: Kodeverk, dates: dict[int, list[date]], status: str, status_params: list
 ) -> tuple[str, list]:
-    """SQL: the main group of the status code `status` (an SQL expression with
-    `status_params`) in the row's school year when it is a group of the target group
-    (kodeverk), else NULL. A simple CASE, so that the status is evaluated once (with "latest"
-    it is a subquery); one CASE for all the school years whose codes are grouped alike (nearly
-    always all of them), else the school year chooses among them first."""
-    target = kv.target_main_groups
-    years_by_grouping: dict[tuple[tuple[str, int], ...], list[int]] = {}
-    for school_year in dates:
-        grouping = tuple(
-            (code, group)
-            for group, codes in sorted(main_group_codes(kv, school_year).items())
-            if group in target
-            for code in sorted(codes)
-        )
-        years_by_grouping.setdefault(grouping, []).append(school_year)
-    sql, params = "", []
-    for grouping, years in years_by_grouping.items():
-        whens = " ".join(f"WHEN %s THEN {int(group)}" for _code, group in grouping)
-        case = f"CASE {status} {whens} END" if grouping else "NULL"
-        case_params = [*status_params, *(code for code, _group in grouping)] if grouping else []
-        if len(years_by_grouping) == 1:
-            return case, case_params
-        sql += f" WHEN g.g_year IN ({', '.join(['%s'] * len(years))}) THEN {case}"
-        params += [*years, *case_params]
-    return f"CASE{sql} END", params
-
-
-def _status_in(kv: Kodeverk, dates: dict[int, list[date]], groups: list[int]) -> tuple[str, list]:
-    """SQL on `reading`: its `status` is a code of one of the main `groups` in its school year
-    (kodeverk): one IN list for all the school years whose codes are the same (nearly always
-    all of them), so the database needs no join with a table of codes."""
-    years_by_codes: dict[tuple[str, ...], list[int]] = {}
-    for school_year in dates:
-        by_group = main_group_codes(kv, school_year)
-        codes = tuple(sorted(c for g in groups for c in by_group.get(g, [])))
-        years_by_codes.setdefault(codes, []).append(school_year)
-    alternatives, params = [], []
-    for codes, years in years_by_codes.items():
-        if not codes:
+    """SQL on the pairs of registrations and dates: the main group of the status code `status`
+    (an SQL expression with `status_params`) in the registration's school year when it is a
+    main group of the target group, else NULL. A simple CASE, so that the status is evaluated
+    once (with "latest" it is a subquery)."""
+    by_code: dict[str, list[tuple[int, list[int] | None]]] = {}
+    for code, group, years in _code_groups(kv, list(dates)):
+        by_code.setdefault(code, []).append((group, years))
+    whens, params = [], list(status_params)
+    for code, groups in by_code.items():
+        params.append(code)
+        if len(groups) == 1 and groups[0][1] is None:
+            whens.append(f"WHEN %s THEN {int(groups[0][0])}")
             continue
-        condition = f"status IN ({', '.join(['%s'] * len(codes))})"
-        if len(years_by_codes) > 1:
-            condition = f"(school_year IN ({', '.join(['%s'] * len(years))}) AND {condition})"
+        # The code's group depends on the school year (or it is not valid in some of them).
+        inner = []
+        for group, years in groups:
+            inner.append(f"WHEN g.g_year IN ({_placeholders(years)}) THEN {int(group)}")
             params += years
-        params += codes
-        alternatives.append(condition)
-    if not alternatives:
-        return "1 = 0", []
-    return "(" + " OR ".join(alternatives) + ")", params
+        whens.append(f"WHEN %s THEN CASE {' '.join(inner)} END")
+    if not whens:
+        return "NULL", []
+    return f"CASE {status} {' '.join(whens)} END", params
 
 
 def _statement(
@@ -401,10 +394,9 @@ def _statement(
             ]
     registered, registered_params = _registered(counties, list(dates), known_at, unit_id)
     params += registered_params
-    known = ""
+    known, known_params = "", []
     if known_at is not None:
-        known = "AND f.recorded_at <= %s"
-        known_at_param = ops.adapt_datetimefield_value(known_at)
+        known, known_params = "AND f.recorded_at <= %s", [ops.adapt_datetimefield_value(known_at)]
 
     def latest(table: str, column: str) -> str:
         return (
@@ -425,16 +417,16 @@ def _statement(
     # dates, not the join with the persons once per (registration, date).
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     pairs = "FROM registered g JOIN counting c ON c.school_year = g.g_year AND g.g_on <= c.d"
+    # `reading` ends with a LIMIT no query reaches: it keeps the database from flattening it
+    # into the counts below, which would compute its main group and reason (subqueries with
+    # "latest") again in every FILTER clause (docs/performance.md).
     inside = "g.g_birth BETWEEN c.born_from AND c.born_to AS inside"
     if reading == "latest":
         ctes = ""
-        known_params = [known_at_param] if known else []
         status = f"COALESCE({latest(status_table, 'code')}, %s)"
         main_group, main_group_params = _main_group(
             kv, dates, status, [*known_params, DEFAULT_STATUS]
         )
-        # The LIMIT keeps the database from flattening `reading` into the counts below, which
-        # would repeat each correlated subquery in every FILTER clause (docs/performance.md).
         reading_sql = (
             f"SELECT g.g_county AS county, g.g_year AS school_year, c.d AS d, {inside}, "
             f"{main_group} AS main_group, "
@@ -447,52 +439,41 @@ def _statement(
             f", status_intervals AS ({intervals(status_table, 'code')})"
             f", reason_intervals AS ({intervals(reason_table, 'reason')})"
         )
-        params += [known_at_param, known_at_param] if known else []
+        params += known_params * 2
         in_force = "{a}.registration_id = g.g_id AND {a}.valid_from <= c.d "
         in_force += "AND ({a}.until IS NULL OR c.d < {a}.until)"
+        main_group, main_group_params = _main_group(
+            kv, dates, "COALESCE(s.value, %s)", [DEFAULT_STATUS]
+        )
         reading_sql = (
             f"SELECT g.g_county AS county, g.g_year AS school_year, c.d AS d, {inside}, "
-            "COALESCE(s.value, %s) AS status, COALESCE(r.value, g.g_reason) AS reason "
+            f"{main_group} AS main_group, COALESCE(r.value, g.g_reason) AS reason "
             f"{pairs} "
             f"LEFT JOIN status_intervals s ON {in_force.format(a='s')} "
-            f"LEFT JOIN reason_intervals r ON {in_force.format(a='r')}"
+            f"LEFT JOIN reason_intervals r ON {in_force.format(a='r')} LIMIT {MATERIALIZE}"
         )
-        params.append(DEFAULT_STATUS)
+        params += main_group_params
     else:
         raise ValueError(f"unknown reading {reading!r}: one of {', '.join(READINGS)}")
 
     # The same cells as `cell_q`: groups 1–4 only for main groups in the target group, and
     # only inside the age limit; outside_age = in those groups and outside the age limit. A
     # status code not valid in the school year is in no group: it counts in total only.
-    # With "latest" `reading` has the main group (its CASE is cheaper on SQLite than the IN
-    # lists), with "intervals" the status (PostgreSQL tests IN lists faster than a long CASE).
-    target = sorted(kv.target_main_groups)
-
-    def in_groups(groups: list[int]) -> tuple[str, list]:
-        if reading == "latest":
-            return f"main_group IN ({', '.join(str(int(g)) for g in groups)})", []
-        return _status_in(kv, dates, groups)
-
+    # `main_group` is NULL outside the target group's main groups (`_main_group`).
     counts = []
     for cell in _COUNTED:
         table, _dot, key = cell.partition(".")
         if cell == "total":
             counts.append("COUNT(*)")
-            continue
-        if table == "table1":
+        elif table == "table1":
             counts.append("COUNT(*) FILTER (WHERE reason = %s)")
             params.append(key)
-            continue
-        if key == "outside_age":
-            condition, condition_params = in_groups(target)
-            counts.append(f"COUNT(*) FILTER (WHERE {condition} AND NOT inside)")
-        elif (group := int(key.removeprefix("group"))) in target:
-            condition, condition_params = in_groups([group])
-            counts.append(f"COUNT(*) FILTER (WHERE {condition} AND inside)")
+        elif key == "outside_age":
+            counts.append("COUNT(*) FILTER (WHERE main_group IS NOT NULL AND NOT inside)")
+        elif (group := int(key.removeprefix("group"))) in kv.target_main_groups:
+            counts.append(f"COUNT(*) FILTER (WHERE main_group = {group} AND inside)")
         else:
             counts.append("0")
-            continue
-        params += condition_params
     sql = (
         f"WITH counting (school_year, d, born_from, born_to) AS (VALUES {', '.join(counting)}), "
         f"registered AS {materialized}({registered}){ctes}, "
