@@ -22,7 +22,7 @@ from datetime import date, datetime
 from functools import reduce
 from operator import or_
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
@@ -250,10 +250,17 @@ _COUNTED = (
 )
 
 
+def _connection():
+    """The connection the ORM reads registrations from (a router may send statistics to a
+    replica); the statement's ORM parts are compiled for it too."""
+    return connections[router.db_for_read(Registration)]
+
+
 def default_reading(counties: Sequence[str]) -> str:
     """ "intervals" for several counties on PostgreSQL (the national view: one pass over every
     fact); "latest" otherwise (one county: index probes for its registrations only; SQLite)."""
-    return "intervals" if connection.vendor == "postgresql" and len(counties) > 1 else "latest"
+    postgresql = _connection().vendor == "postgresql"
+    return "intervals" if postgresql and len(counties) > 1 else "latest"
 
 
 def _tables(on: date, counts: Sequence[int]) -> CountingDateTables:
@@ -312,7 +319,7 @@ def _registered(
         ]
     sqls, params = [], []
     for part in parts:
-        sql, part_params = part.query.sql_with_params()
+        sql, part_params = part.query.get_compiler(connection=_connection()).as_sql()
         sqls.append(sql)
         params.extend(part_params)
     return " UNION ALL ".join(sqls), params
@@ -376,6 +383,7 @@ def _statement(
 ) -> tuple[str, list]:
     """The one statement of `counting_tables` (EXCHANGE.md §2-3): its rows are (county, school
     year, date, the 10 counts of `_COUNTED`), one per date with any registration."""
+    connection = _connection()
     ops, qn = connection.ops, connection.ops.quote_name
     status_table, reason_table = qn(StatusFact._meta.db_table), qn(ReasonFact._meta.db_table)
     params: list = []
@@ -521,7 +529,7 @@ def counting_tables(
         reading=reading or default_reading(counties),
     )
     found: dict[tuple[str, int, date], Sequence[int]] = {}
-    with connection.cursor() as cursor:
+    with _connection().cursor() as cursor:
         cursor.execute(sql, params)
         for county, school_year, day, *counts in cursor.fetchall():
             if isinstance(day, str):  # SQLite returns the VALUES dates as text
