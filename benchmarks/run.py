@@ -5,11 +5,14 @@
 2. For (a) a fresh SQLite file in a temporary directory and (b) a fresh PostgreSQL database
    (`veiviser_bench`, dropped and created): `veiviser migrate` in a subprocess, then import every
    county through `veiviser.exchange.importer.import_lines` in a subprocess (lines/s), then
-   analyze the database (PostgreSQL VACUUM ANALYZE, SQLite ANALYZE), then time the engine
-   (`statistics.tables.statistics_document`) in a subprocess:
-   - one county-year: county 39, school year 2023, its three counting dates (median of N runs);
+   analyze the database (PostgreSQL VACUUM ANALYZE, SQLite ANALYZE), then time the engine in
+   a subprocess, through the functions its callers use:
+   - one county-year: `statistics_document` for county 39, school year 2023, its three
+     counting dates (median of N runs);
    - the same as known at an instant K (2024-03-01T00:00+01:00);
-   - all county-years: every county × school year, three counting dates each (median of R).
+   - all county-years: `statistics_documents` for every county × school year, three counting
+     dates each, the national view `veiviser stats --county all --school-year 2015-2024`
+     prints (median of R).
 3. The floor: the same definitions (EXCHANGE.md §2-3) written by hand as one DuckDB query over
    the Parquet tables, for the same scenarios; its numbers must equal the engine's on both
    databases for every county, school year and counting date, or the run fails.
@@ -93,7 +96,7 @@ def worker_engine(work: Path, runs: int, all_runs: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from veiviser.codes.selectors import kodeverk
-    from veiviser.statistics.tables import statistics_document, tables_at
+    from veiviser.statistics.tables import statistics_document, statistics_documents
 
     dataset = json.loads((work / "dataset.json").read_text())
     counties, years = dataset["counties"], dataset["school_years"]
@@ -109,11 +112,8 @@ def worker_engine(work: Path, runs: int, all_runs: int) -> None:
         )
 
     def every() -> dict:
-        return {
-            f"{c}/{y}": statistics_document(kv, county=c, school_year=y)
-            for c in counties
-            for y in years
-        }
+        documents = statistics_documents(kv, counties=counties, school_years=years)
+        return {f"{d['county']}/{d['school_year']}": d for d in documents}
 
     def timed(function, count: int) -> tuple[list[float], dict]:
         function()  # warm-up: connection, caches
@@ -135,17 +135,21 @@ def worker_engine(work: Path, runs: int, all_runs: int) -> None:
         out[f"result_{name}"] = result
         print(f"    {name}: median {statistics.median(seconds):.3f} s of {count}", flush=True)
 
-    # The query plan of one counting date (15 Feb), as the database runs it.
-    with CaptureQueriesContext(connection) as captured:
-        tables_at(kv, county=ONE_COUNTY, school_year=ONE_YEAR, on=date(ONE_YEAR + 1, 2, 15))
-    sql = captured.captured_queries[-1]["sql"]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-        else:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql)
-        plan = "\n".join(" | ".join(str(v) for v in row) for row in cursor.fetchall())
-    (work / f"{os.environ['BENCH_DB']}-plan.txt").write_text(f"{sql}\n\n{plan}\n")
+    # The query plans of one county-year and of all county-years (one statement each), as the
+    # database runs them.
+    plans = []
+    for name, function in (("one county-year", one), ("all county-years", every)):
+        with CaptureQueriesContext(connection) as captured:
+            function()
+        sql = captured.captured_queries[-1]["sql"]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = "\n".join(" | ".join(str(v) for v in row) for row in cursor.fetchall())
+        plans.append(f"-- {name}\n{sql}\n\n{plan}\n")
+    (work / f"{os.environ['BENCH_DB']}-plan.txt").write_text("\n".join(plans))
     (work / f"{os.environ['BENCH_DB']}-engine.json").write_text(json.dumps(out, indent=1))
 
 
@@ -582,7 +586,7 @@ SCENARIOS = {
     "one": f"one county-year (county {ONE_COUNTY}, {ONE_YEAR}/{(ONE_YEAR + 1) % 100:02d}), "
     "3 counting dates",
     "one_known": f"the same, as known at {KNOWN_AT}",
-    "all": "all county-years, 3 counting dates each",
+    "all": "all county-years, 3 counting dates each (one statement, `statistics_documents`)",
 }
 SHORT = {"one": "one county-year", "one_known": "known at K", "all": "all county-years"}
 

@@ -4,6 +4,7 @@ threshold, --report prints the annual report's other counts."""
 import csv
 import io
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -168,3 +169,76 @@ def test_report_as_csv_has_one_number_per_row(county):
 def test_report_refuses_what_it_does_not_do(county):
     with pytest.raises(CommandError, match="--date"):
         stats("--report", "age", "--date", "2024-03-01")
+
+
+def several(*args) -> list[dict]:
+    out = StringIO()
+    call_command("stats", *args, stdout=out)
+    text = out.getvalue()
+    assert text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def single(county: str, year: int, *args) -> dict:
+    out = StringIO()
+    call_command("stats", "--county", county, "--school-year", str(year), *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_several_school_years_print_one_document_per_line(county):
+    documents = several("--county", "39", "--school-year", "2021-2023")
+    assert documents == [single("39", year) for year in (2021, 2022, 2023)]
+    assert all(d["counting_dates"][-1]["table1"]["total"] > 0 for d in documents)
+
+
+def test_several_counties_in_the_order_given(county, telemark):
+    known_at = "2024-03-01T00:00:00+01:00"
+    args = ["--school-year", "2023", "--known-at", known_at, "--date", "2024-02-01"]
+    documents = several("--county", "40,39", *args)
+    assert [d["county"] for d in documents] == ["40", "39"]
+    assert documents == [single(c, 2023, *args[2:]) for c in ("40", "39")]
+    assert documents[0]["counting_dates"][0]["table1"]["total"] == 0
+    assert documents[1]["known_at"] == known_at
+
+
+def test_all_counties_suppressed_each_by_its_own_threshold(county, telemark):
+    telemark.suppression_threshold = 1
+    telemark.save()
+    documents = several("--county", "all", "--school-year", "2022,2023", "--suppress")
+    assert [(d["county"], d["school_year"]) for d in documents] == [
+        ("39", 2022),
+        ("39", 2023),
+        ("40", 2022),
+        ("40", 2023),
+    ]
+    assert documents == [
+        single(c, y, "--suppress")
+        for c, y in (("39", 2022), ("39", 2023), ("40", 2022), ("40", 2023))
+    ]
+    assert any(
+        v is None for d in documents[:2] for e in d["counting_dates"] for v in e["table1"].values()
+    )
+
+
+def test_several_can_go_to_a_file(county, tmp_path):
+    path = tmp_path / "stats.jsonl"
+    call_command("stats", "--county", "39", "--school-year", "2022-2023", "--output", str(path))
+    lines_written = path.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines_written] == [single("39", 2022), single("39", 2023)]
+
+
+@pytest.mark.parametrize(
+    ("args", "complaint"),
+    [
+        (["--county", "39", "--school-year", "2022-2023", "--format", "csv"], "--format csv"),
+        (["--county", "39", "--school-year", "2022-2023", "--report", "age"], "--report"),
+        (["--county", "39", "--school-year", "2022-2023", "--date", "2023-03-01"], "--date"),
+        (["--county", "39,41", "--school-year", "2023"], "'41'"),
+        (["--county", "39", "--school-year", "2023-2021"], "--school-year '2023-2021'"),
+        (["--county", "39", "--school-year", "nitten"], "--school-year 'nitten'"),
+        (["--county", "39,40", "--school-year", "2023", "--date", "2024-09-01"], "2023/24"),
+    ],
+)
+def test_several_refuses_what_it_cannot_do(county, telemark, args, complaint):
+    with pytest.raises(CommandError, match=re.escape(complaint)):
+        call_command("stats", *args, stdout=StringIO())

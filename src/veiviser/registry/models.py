@@ -173,6 +173,13 @@ class ReasonFact(Fact):
                 name="reasonfact_unambiguous",
             ),
         ]
+        indexes = [
+            # As StatusFact's: the reading finds the reason in force from the index alone.
+            models.Index(
+                fields=["registration", "valid_from", "recorded_at", "reason"],
+                name="reasonfact_reading_idx",
+            ),
+        ]
         verbose_name = _("reason fact")
         verbose_name_plural = _("reason facts")
 
@@ -201,7 +208,12 @@ class StatusFact(Fact):
             ),
         ]
         indexes = [
-            models.Index(fields=["registration", "valid_from"], name="statusfact_reading_idx"),
+            # The statistics' reading (statistics/tables.py): the latest fact ≤ D of a
+            # registration, and its code, from the index alone (docs/performance.md).
+            models.Index(
+                fields=["registration", "valid_from", "recorded_at", "code"],
+                name="statusfact_reading_idx",
+            ),
         ]
         verbose_name = _("status fact")
         verbose_name_plural = _("status facts")

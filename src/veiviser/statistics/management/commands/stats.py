@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from veiviser.cli_options import add_county_and_school_year, parse_date, parse_instant
+from veiviser.cli_options import parse_date, parse_instant
 from veiviser.codes.selectors import kodeverk
 from veiviser.organisation.models import County
 from veiviser.statistics import exports
@@ -15,7 +15,48 @@ from veiviser.statistics.tables import (
     DateOutsideSchoolYear,
     main_group_codes,
     statistics_document,
+    statistics_documents,
 )
+
+
+def parse_school_years(text: str) -> list[int]:
+    """`2023`, `2015-2024` (both included) or `2015,2019,2023`: the school years' start
+    years, in the order given."""
+    years: list[int] = []
+    try:
+        for part in text.split(","):
+            first, dash, last = part.strip().partition("-")
+            start = int(first)
+            end = int(last) if dash else start
+            if end < start:
+                raise ValueError
+            years += range(start, end + 1)
+    except ValueError:
+        raise CommandError(
+            _(
+                "--school-year %(value)s is not a school year (2023), a range (2015-2024) or a "
+                "list (2015,2023)"
+            )
+            % {"value": repr(text)}
+        ) from None
+    return list(dict.fromkeys(years))
+
+
+def parse_counties(text: str) -> list[County]:
+    """`39`, `39,40` or `all` (every county in the database, by number): each must exist."""
+    if text.strip() == "all":
+        counties = list(County.objects.order_by("number"))
+        if not counties:
+            raise CommandError(_("no counties in this database"))
+        return counties
+    numbers = list(dict.fromkeys(n.strip() for n in text.split(",")))
+    found = {c.number: c for c in County.objects.filter(number__in=numbers)}
+    for number in numbers:
+        if number not in found:
+            raise CommandError(
+                _("no county %(county)s in this database") % {"county": repr(number)}
+            )
+    return [found[n] for n in numbers]
 
 
 class Command(BaseCommand):
@@ -29,7 +70,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        add_county_and_school_year(parser)
+        parser.add_argument(
+            "--county",
+            required=True,
+            help="two-digit county number, e.g. 39; several: 39,40, or all (every county in "
+            "the database)",
+        )
+        parser.add_argument(
+            "--school-year",
+            required=True,
+            help="the school year's start year: 2023 means 2023/24; several: 2015-2024 or "
+            "2015,2023",
+        )
         parser.add_argument("--date", help="one date inside the school year (YYYY-MM-DD)")
         parser.add_argument(
             "--known-at",
@@ -58,13 +110,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        county = County.objects.filter(number=options["county"]).first()
-        if county is None:
-            raise CommandError(
-                _("no county %(county)s in this database") % {"county": repr(options["county"])}
-            )
+        # str(): call_command("stats", county="39", school_year=2023) passes the values as given.
+        counties = parse_counties(str(options["county"]))
+        school_years = parse_school_years(str(options["school_year"]))
         output_format, output = options["format"], options["output"]
         report = options["report"]
+        if len(counties) * len(school_years) != 1:
+            self.several(counties, school_years, options)
+            return
+        county, options["school_year"] = counties[0], school_years[0]
         if output_format == "xlsx" and not output:
             raise CommandError(_("--format xlsx writes a file: give --output FILE.xlsx"))
         if report and options["date"]:
@@ -134,3 +188,42 @@ class Command(BaseCommand):
                 file.write(text if output_format == "csv" else text + "\n")
         else:
             self.stdout.write(text, ending="" if output_format == "csv" else "\n")
+
+    def several(self, counties: list[County], school_years: list[int], options) -> None:
+        """Table 1 and Table 2 of several counties or school years, computed by one statement
+        (`statistics_documents`): one JSON document (EXCHANGE.md §3) per line, county by
+        county, each county's school years in the order given."""
+        if options["report"]:
+            raise CommandError(_("--report counts one county and school year at a time"))
+        if options["format"] != "json":
+            raise CommandError(
+                _(
+                    "several counties or school years are printed as JSON, one document per "
+                    "line: drop --format %(format)s"
+                )
+                % {"format": options["format"]}
+            )
+        if options["date"] and len(school_years) > 1:
+            raise CommandError(_("--date lies in one school year: give one with --school-year"))
+        on = parse_date(options["date"]) if options["date"] else None
+        known_at = parse_instant(options["known_at"], "--known-at") if options["known_at"] else None
+        try:
+            documents = statistics_documents(
+                kodeverk(),
+                counties=[c.number for c in counties],
+                school_years=school_years,
+                on=on,
+                known_at=known_at,
+                known_at_text=options["known_at"],
+            )
+        except (DateOutsideSchoolYear, LookupError) as exc:
+            raise CommandError(str(exc)) from None
+        if options["suppress"]:
+            thresholds = {c.number: c.suppression_threshold for c in counties}
+            documents = [suppress_document(d, thresholds[d["county"]]) for d in documents]
+        text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents)
+        if options["output"]:
+            with Path(options["output"]).open("w", encoding="utf-8", newline="") as file:
+                file.write(text)
+        else:
+            self.stdout.write(text, ending="")
