@@ -44,8 +44,9 @@ from veiviser.statistics.tables import (
     registrations_at,
     statistics_document,
 )
-from veiviser.web import measures_views, programmes_views, views
+from veiviser.web import measures_views, programmes_views
 from veiviser.web.forms import DateInput, DateTimeInput
+from veiviser.web.rows import row_names, url_for_each
 
 OSLO = ZoneInfo("Europe/Oslo")
 PAGE_SIZE = 50
@@ -444,7 +445,7 @@ def statistics_youths_view(request: HttpRequest) -> HttpResponse:
     on = selection.on
     group_names = dict(kv.main_group_names)
     reason_names = dict(kv.reason_group_names)
-    youth_url = views._url_for_each("web:youth")
+    youth_url = url_for_each("web:youth")
     rows = []
     for registration in page.object_list:
         group = kv.status_main_group(registration.status_now, registration.school_year)
@@ -458,7 +459,7 @@ def statistics_youths_view(request: HttpRequest) -> HttpResponse:
                 "group_name": group_names.get(group, ""),
                 "reason_name": reason_names.get(registration.reason_now, registration.reason_now),
                 "days_registered": (on - registration.registered_on).days,
-                **views.row_names(registration, youth_url, today),
+                **row_names(registration, youth_url, today),
             }
         )
     audit.log(

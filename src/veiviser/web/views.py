@@ -42,7 +42,7 @@ from veiviser.registry.selectors import (
 )
 from veiviser.web import forms
 from veiviser.web.lazy_forms import FormSlot, form_slot, show_with_errors, slot_of
-from veiviser.web.quality_views import TransferSendForm
+from veiviser.web.rows import row_names, url_for_each
 
 PAGE_SIZE = 50
 
@@ -80,31 +80,11 @@ LIST_FIELDS = (
 )
 
 
-def _url_for_each(name: str):
-    """`reverse(name, args=[pk])` for the many rows of a list: the pattern is reversed once,
-    not once a row (the rows' links were a sixth of the worklist's rendering time)."""
-    marker = 2_000_000_011
-    head, tail = reverse(name, args=[marker]).split(str(marker))
-    return lambda pk: f"{head}{int(pk)}{tail}"
+def _transfer_form(**kwargs):
+    # Imported here: quality_views imports the statistics views, which import this module.
+    from veiviser.web.quality_views import TransferSendForm
 
-
-def row_names(registration, youth_url, today) -> dict:
-    """The parts of a list row (web/_worklist_table.html) looked up here once, not in the
-    template: a template's lookups through three objects are slow. `youth_url` is
-    `_url_for_each("web:youth")`; the registration carries `last_contact_at`."""
-    last = registration.last_contact_at
-    days = (today - timezone.localdate(last)).days if last else None
-    return {
-        "url": youth_url(registration.person_id),
-        "name": f"{registration.person.family_name}, {registration.person.given_name}",
-        "unit_name": registration.unit.name if registration.unit else "",
-        "advisor_name": registration.advisor.get_full_name() if registration.advisor else "",
-        "last_contact": last,
-        "days_since_contact": days,
-        "days_since_contact_text": (
-            ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days} if last else ""
-        ),
-    }
+    return TransferSendForm(**kwargs)
 
 
 def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: str):
@@ -134,7 +114,7 @@ def _worklist_page(request, *, mine: bool, unassigned: bool = False, template: s
     group_names = dict(groups)
     reason_names = dict(kv.reason_group_names)
     next_duties = duty_selectors.next_duties(kv, page.object_list, on=today)
-    youth_url = _url_for_each("web:youth")
+    youth_url = url_for_each("web:youth")
     rows = []
     for registration in page.object_list:
         group = kv.status_main_group(registration.status_now, registration.school_year)
@@ -311,7 +291,7 @@ def _registration_slots(registration, *, can_change, can_assign, can_confidentia
         "transfer_form": (
             "transfer",
             f"transfer-{pk}",
-            partial(TransferSendForm, own=registration.county.number),
+            partial(_transfer_form, own=registration.county.number),
         ),
     }
     allowed = {"assign_form": can_change and can_assign, "move_unit_form": can_assign}
