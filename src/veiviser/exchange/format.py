@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from veiviser.exchange.extensions import REGISTRY
+
 FORMAT = "veiviser-exchange"
 VERSION = 1
 # Version 2 (docs/exchange.md) = version 1 plus the record types registered in
@@ -85,8 +87,6 @@ def read_line(number: int, text: str) -> Line:
         return line
     kind = raw.get("type")
     line = Line(number, kind if isinstance(kind, str) else "", {})
-    from veiviser.exchange.extensions import REGISTRY
-
     if kind in REGISTRY:
         return _read_extension(line, raw, REGISTRY[kind])
     if kind not in REQUIRED:
@@ -100,18 +100,19 @@ def read_line(number: int, text: str) -> Line:
     for name in REQUIRED[kind]:
         if name not in raw:
             line.problem(name, _("is required"))
-    for name in raw:
-        if name != "type" and name not in REQUIRED[kind] and name not in OPTIONAL[kind]:
-            line.warnings.append(
-                (name, _("is not a field of %(type)s records and was ignored") % {"type": kind})
-            )
+    readers = _FIELDS[kind]
     for name, value in raw.items():
-        if name in REQUIRED[kind] or name in OPTIONAL[kind]:
-            reader = _READERS[kind].get(name, _read_text)
-            try:
-                line.values[name] = reader(value)
-            except ValueError as exc:
-                line.problem(name, str(exc))
+        reader = readers.get(name)
+        if reader is None:
+            if name != "type":
+                line.warnings.append(
+                    (name, _("is not a field of %(type)s records and was ignored") % {"type": kind})
+                )
+            continue
+        try:
+            line.values[name] = reader(value)
+        except ValueError as exc:
+            line.problem(name, str(exc))
     return line
 
 
@@ -140,11 +141,11 @@ def _read_extension(line: Line, raw: dict, record_type) -> Line:
 
 
 def _read_text(value: Any, max_length: int = MAX_NAME) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not (stripped := value.strip()):
         raise ValueError(_("must be a non-empty string"))
     if len(value) > max_length:
         raise ValueError(_("is longer than %(max)s characters") % {"max": max_length})
-    return value.strip()
+    return stripped
 
 
 def _read_id(value: Any) -> str:
@@ -314,6 +315,14 @@ _READERS: dict[str, dict[str, Any]] = {
         "valid_from": read_date,
         "recorded_at": read_instant,
     },
+}
+
+# Every field of each version-1 type → its reader (a field without its own reader is text).
+_FIELDS: dict[str, dict[str, Any]] = {
+    kind: {
+        name: _READERS[kind].get(name, _read_text) for name in (*REQUIRED[kind], *OPTIONAL[kind])
+    }
+    for kind in REQUIRED
 }
 
 
