@@ -8,7 +8,7 @@ field and record type names are the format's own and stay English.
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -62,11 +62,16 @@ class Line:
     number: int
     type: str
     values: dict[str, Any]
-    problems: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    # (field, reason) pairs; a tuple until there is one, so that a good line (the most) makes
+    # no lists the garbage collector has to visit while the line is alive.
+    problems: tuple | list[tuple[str, str]] = ()
+    warnings: tuple | list[tuple[str, str]] = ()
 
     def problem(self, field_name: str, reason: str) -> None:
-        self.problems.append((field_name, reason))
+        self.problems = [*self.problems, (field_name, reason)]
+
+    def warning(self, field_name: str, reason: str) -> None:
+        self.warnings = [*self.warnings, (field_name, reason)]
 
 
 def read_line(number: int, text: str) -> Line:
@@ -105,8 +110,8 @@ def read_line(number: int, text: str) -> Line:
         reader = readers.get(name)
         if reader is None:
             if name != "type":
-                line.warnings.append(
-                    (name, _("is not a field of %(type)s records and was ignored") % {"type": kind})
+                line.warning(
+                    name, _("is not a field of %(type)s records and was ignored") % {"type": kind}
                 )
             continue
         try:
@@ -125,11 +130,9 @@ def _read_extension(line: Line, raw: dict, record_type) -> Line:
         if name == "type":
             continue
         if name not in record_type.required and name not in record_type.optional:
-            line.warnings.append(
-                (
-                    name,
-                    _("is not a field of %(type)s records and was ignored") % {"type": line.type},
-                )
+            line.warning(
+                name,
+                _("is not a field of %(type)s records and was ignored") % {"type": line.type},
             )
             continue
         reader = record_type.readers.get(name, _read_text)

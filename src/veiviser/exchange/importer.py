@@ -367,6 +367,7 @@ class _Import:
         self.county: County | None = None
         self.context: extensions.Context | None = None
         self._units: tuple[dict[str, str], dict[str, str]] | None = None
+        self._unit_ids: dict[str, int] | None = None
 
     # -- errors ------------------------------------------------------------------------------
 
@@ -544,37 +545,39 @@ class _Import:
 
     # -- the later readings ------------------------------------------------------------------
 
-    def _reading(self, wanted: Callable[[int], bool], bar=None) -> Iterator[Line]:
-        """Read the file again and give the records of the lines `wanted` says; raise
-        FileChanged as soon as it differs from the first reading."""
-        digest = hashlib.sha256()
+    def _reading(self, wanted: Callable[[int], bool], bar=None, every: bool = False):
+        """Read the file again and give the records of the lines `wanted` says, each checked
+        to be the line the first reading read (its CRC-32, and its record's content hash);
+        raise FileChanged at the first line that is not. With `every`, every line is compared,
+        not only the wanted ones."""
+        crcs, lines_read = self.crcs, self.lines_read
         count = 0
         try:
             for number, text in enumerate(self.source.again(), start=1):
                 count = number
-                data = text.encode("utf-8")
-                digest.update(data)
-                if number > self.lines_read or zlib.crc32(data) != self.crcs[number - 1]:
-                    raise FileChanged(number)
+                if number > lines_read:
+                    raise FileChanged(number)  # longer than it was
                 if bar is not None:
                     bar.update(1)
-                if wanted(number):
-                    line = read_line(number, text)
-                    entry = self.index.get(line.type, {}).get(line.values.get("id"))
-                    if (
-                        line.problems
-                        or entry is None
-                        or _line_of(entry) != number
-                        or _content_of(entry) != _content(line.values)
-                    ):
-                        raise FileChanged(number)
-                    yield line
+                take = wanted(number)
+                if (take or every) and zlib.crc32(text.encode("utf-8")) != crcs[number - 1]:
+                    raise FileChanged(number)
+                if not take:
+                    continue
+                line = read_line(number, text)
+                entry = self.index.get(line.type, {}).get(line.values.get("id"))
+                if (
+                    line.problems
+                    or entry is None
+                    or _line_of(entry) != number
+                    or _content_of(entry) != _content(line.values)
+                ):
+                    raise FileChanged(number)
+                yield line
         except UnicodeDecodeError:
-            pass  # where the first reading stopped too, or the checksum below differs
-        if count < self.lines_read:
-            raise FileChanged(count + 1)  # the file ends before where it ended
-        if digest.digest() != self.digest.digest():
-            raise FileChanged(1)  # changed, yet every line with the same CRC-32 (2**-32)
+            pass  # where the first reading stopped too, or the count below differs
+        if count < lines_read:
+            raise FileChanged(count + 1)  # shorter than it was
 
     def _chunks(self, lines: Iterator[Line], handle: Callable[[str, dict[str, Line]], None]):
         """Group the lines by type into chunks of CHUNK records (id → line, in file order) and
@@ -616,7 +619,7 @@ class _Import:
         bar = tqdm(
             total=self.lines_read, desc=_("Checking"), unit=_(" lines"), disable=not self.progress
         )
-        lines = self._reading(lambda number: kinds[number - 1] != 0, bar)
+        lines = self._reading(lambda number: kinds[number - 1] != 0, bar, every=True)
         self._chunks(lines, lambda kind, chunk: checkers[kind](chunk))
         bar.close()
         # Only the check needs these; the write needs the index and a byte per line.
@@ -949,7 +952,9 @@ class _Import:
 
     def _write_registrations(self, county: County, actor, bar, chunk: dict[str, Line]) -> None:
         person_ids = _ids(Person, county, {line.values["person"] for line in chunk.values()})
-        unit_ids = _ids(Unit, county, {line.values.get("unit") for line in chunk.values()} - {None})
+        if self._unit_ids is None:  # a county has a few units, all written by now
+            self._unit_ids = dict(Unit.objects.filter(county=county).values_list("key", "id"))
+        unit_ids = self._unit_ids
         rows = (
             Registration(
                 county=county,
