@@ -108,7 +108,8 @@ bench-web: venv
 
 # The import benchmark (docs/performance.md, "Imports"): about 100,000 lines of one county into
 # PostgreSQL (database veiviser_bench_import, dropped and created) with `veiviser import`,
-# peak memory, and a floor of COPY of the same rows. IMPORT_ARGS="--doc" writes the table.
+# peak memory (files of 10,000, 100,000 and 300,000 lines), and a floor of COPY of the same
+# rows. IMPORT_ARGS="--doc" writes the table.
 BENCH_IMPORT_POSTGRES ?= postgres://postgres@127.0.0.1:5432/veiviser_bench_import
 bench-import: venv
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt

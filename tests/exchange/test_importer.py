@@ -9,12 +9,22 @@ from django.utils import translation
 from tests.conftest import synthetic_fnr
 from tests.exchange.files import HEADER, base_records, changed, lines
 from veiviser.audit.models import AuditEvent
+from veiviser.exchange import importer
 from veiviser.exchange.importer import ImportFailed, import_lines
 from veiviser.organisation.models import County, Municipality, Unit
 from veiviser.people.models import Person
 from veiviser.registry.models import ReasonFact, Registration, StatusFact
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["chunks", "one-record-chunks"])
+def chunk_size(request, monkeypatch):
+    """Every test twice: with the importer's chunks, and with chunks of one record, so that no
+    rule depends on records being checked or written in the same chunk."""
+    if request.param == "one-record-chunks":
+        monkeypatch.setattr(importer, "CHUNK", 1)
+
 
 MODELS = (County, Unit, Person, Registration, ReasonFact, StatusFact)
 
@@ -436,3 +446,50 @@ def test_correction_with_later_recorded_at_is_accepted():
     }
     run([HEADER, correction])
     assert StatusFact.objects.filter(registration__key="r-1").count() == 3
+
+
+# --- a file read more than once ------------------------------------------------------------
+
+
+def change_before(step, monkeypatch, path, records):
+    """Rewrite the file at `path` with `records` just before the import's `step` reads it."""
+    original = getattr(importer._Import, step)
+
+    def changed_first(self, *args):
+        path.write_text("".join(lines(records)), encoding="utf-8")
+        return original(self, *args)
+
+    monkeypatch.setattr(importer._Import, step, changed_first)
+
+
+@pytest.mark.parametrize("step", ["check", "write"])
+def test_a_file_that_changes_while_it_is_imported_writes_nothing(step, monkeypatch, tmp_path):
+    """The importer reads a file again to check it and to write it: if it is no longer the
+    file it read first, the import fails (and a write already begun is rolled back)."""
+    path = tmp_path / "f.jsonl"
+    path.write_text("".join(lines(base_records())), encoding="utf-8")
+    change_before(step, monkeypatch, path, changed(base_records(), "s-1", code="OTAR"))
+    before = counts()
+    with pytest.raises(ImportFailed) as excinfo:
+        importer.import_path(path, county="39", actor=None)
+    assert counts() == before
+    assert [(e.line, e.field) for e in excinfo.value.errors] == [(8, "-")]
+    assert "changed while it was being imported" in excinfo.value.errors[0].reason
+
+
+def test_a_file_cut_short_while_it_is_imported_writes_nothing(monkeypatch, tmp_path):
+    path = tmp_path / "f.jsonl"
+    path.write_text("".join(lines(base_records())), encoding="utf-8")
+    change_before("write", monkeypatch, path, base_records()[:5])
+    with pytest.raises(ImportFailed) as excinfo:
+        importer.import_path(path, county="39", actor=None)
+    assert [(e.line, e.field) for e in excinfo.value.errors] == [(6, "-")]
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_a_stream_is_read_once_and_spooled():
+    """A stream that can be read only once (a generator, stdin) imports like a list."""
+    stream = iter(lines(base_records()))
+    result = import_lines(stream, county="39", actor=None)
+    assert result.created["status"] == 2
+    assert next(stream, None) is None

@@ -174,12 +174,23 @@ def test_the_import_report():
             "lines_per_s": 4_000,
             "copy_seconds": 2.5,
             "peak_rss_mib": 196.0,
+            "target": True,
+        },
+        {
+            "lines": 300_000,
+            "file_mib": 45.0,
+            "seconds": 50.0,
+            "lines_per_s": 6_000,
+            "copy_seconds": 5.0,
+            "peak_rss_mib": 216.0,
         },
     ]
     report = importer.render({"measured": "2026-01-01T00:00+00:00", "runs": runs})
     assert "| 100,000 | 15.0 | 25.0 | 4,000 | 2.50 | 10× | 196 |" in report
-    assert "1.4 KiB per line" in report
-    assert "4,000 lines/s, **not met**" in report
+    assert "by 1.43 KiB per line from 10,000 to 100,000" in report
+    assert "by 0.10 KiB per line from 100,000 to 300,000 lines" in report
+    # The target is for the 100,000-line file, not the largest.
+    assert "for 100,000 lines: 4,000 lines/s, **not met**" in report
 
 
 REPORT_HTML = """<html><body><section class="front"><h1>Årsrapport</h1></section>

@@ -11,11 +11,21 @@ from django.core.management.base import CommandError
 
 from tests.exchange.files import base_records, lines
 from veiviser.exams.models import ExamEntry, Subject
+from veiviser.exchange import importer
 from veiviser.exchange.importer import ImportFailed, import_lines
 from veiviser.prevention.models import ClarificationMeeting, PreventiveCase
 from veiviser.projects.models import Participant, Project
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["chunks", "one-record-chunks"])
+def chunk_size(request, monkeypatch):
+    """Every test twice: with the importer's chunks, and with chunks of one record, so that no
+    rule depends on records being checked or written in the same chunk."""
+    if request.param == "one-record-chunks":
+        monkeypatch.setattr(importer, "CHUNK", 1)
+
 
 MODELS = (Subject, ExamEntry, PreventiveCase, ClarificationMeeting, Project, Participant)
 

@@ -8,11 +8,13 @@ field and record type names are the format's own and stay English.
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from veiviser.exchange.extensions import REGISTRY
 
 FORMAT = "veiviser-exchange"
 VERSION = 1
@@ -60,11 +62,16 @@ class Line:
     number: int
     type: str
     values: dict[str, Any]
-    problems: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    # (field, reason) pairs; a tuple until there is one, so that a good line (the most) makes
+    # no lists the garbage collector has to visit while the line is alive.
+    problems: tuple | list[tuple[str, str]] = ()
+    warnings: tuple | list[tuple[str, str]] = ()
 
     def problem(self, field_name: str, reason: str) -> None:
-        self.problems.append((field_name, reason))
+        self.problems = [*self.problems, (field_name, reason)]
+
+    def warning(self, field_name: str, reason: str) -> None:
+        self.warnings = [*self.warnings, (field_name, reason)]
 
 
 def read_line(number: int, text: str) -> Line:
@@ -85,8 +92,6 @@ def read_line(number: int, text: str) -> Line:
         return line
     kind = raw.get("type")
     line = Line(number, kind if isinstance(kind, str) else "", {})
-    from veiviser.exchange.extensions import REGISTRY
-
     if kind in REGISTRY:
         return _read_extension(line, raw, REGISTRY[kind])
     if kind not in REQUIRED:
@@ -100,18 +105,19 @@ def read_line(number: int, text: str) -> Line:
     for name in REQUIRED[kind]:
         if name not in raw:
             line.problem(name, _("is required"))
-    for name in raw:
-        if name != "type" and name not in REQUIRED[kind] and name not in OPTIONAL[kind]:
-            line.warnings.append(
-                (name, _("is not a field of %(type)s records and was ignored") % {"type": kind})
-            )
+    readers = _FIELDS[kind]
     for name, value in raw.items():
-        if name in REQUIRED[kind] or name in OPTIONAL[kind]:
-            reader = _READERS[kind].get(name, _read_text)
-            try:
-                line.values[name] = reader(value)
-            except ValueError as exc:
-                line.problem(name, str(exc))
+        reader = readers.get(name)
+        if reader is None:
+            if name != "type":
+                line.warning(
+                    name, _("is not a field of %(type)s records and was ignored") % {"type": kind}
+                )
+            continue
+        try:
+            line.values[name] = reader(value)
+        except ValueError as exc:
+            line.problem(name, str(exc))
     return line
 
 
@@ -124,11 +130,9 @@ def _read_extension(line: Line, raw: dict, record_type) -> Line:
         if name == "type":
             continue
         if name not in record_type.required and name not in record_type.optional:
-            line.warnings.append(
-                (
-                    name,
-                    _("is not a field of %(type)s records and was ignored") % {"type": line.type},
-                )
+            line.warning(
+                name,
+                _("is not a field of %(type)s records and was ignored") % {"type": line.type},
             )
             continue
         reader = record_type.readers.get(name, _read_text)
@@ -140,11 +144,11 @@ def _read_extension(line: Line, raw: dict, record_type) -> Line:
 
 
 def _read_text(value: Any, max_length: int = MAX_NAME) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not (stripped := value.strip()):
         raise ValueError(_("must be a non-empty string"))
     if len(value) > max_length:
         raise ValueError(_("is longer than %(max)s characters") % {"max": max_length})
-    return value.strip()
+    return stripped
 
 
 def _read_id(value: Any) -> str:
@@ -314,6 +318,14 @@ _READERS: dict[str, dict[str, Any]] = {
         "valid_from": read_date,
         "recorded_at": read_instant,
     },
+}
+
+# Every field of each version-1 type → its reader (a field without its own reader is text).
+_FIELDS: dict[str, dict[str, Any]] = {
+    kind: {
+        name: _READERS[kind].get(name, _read_text) for name in (*REQUIRED[kind], *OPTIONAL[kind])
+    }
+    for kind in REQUIRED
 }
 
 

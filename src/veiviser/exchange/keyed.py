@@ -67,6 +67,8 @@ class Spec:
     # Sets attributes that follow from others (e.g. a meeting's registration from its case)
     # on the unsaved or changed objects, just before they are written.
     complete: Callable[[extensions.Context, list], None] | None = None
+    # Fields other types' rules read of this type's records (extensions.RecordType.keeps).
+    keeps: tuple[str, ...] = ()
 
 
 def values_of(spec: Spec, line) -> dict:
@@ -77,8 +79,7 @@ def values_of(spec: Spec, line) -> dict:
 
 def known(ctx: extensions.Context, ref: Ref, key: str) -> bool:
     """Is `key` a record of the file (version 1 or 2) or a row of the county?"""
-    in_file = ctx.core.get(ref.type) or ctx.records.get(ref.type) or {}
-    if key in in_file:
+    if ctx.in_file(ref.type, key):
         return True
     if ref.scoped and ctx.county is None:
         return False
@@ -109,44 +110,55 @@ def _differs(spec: Spec, row, line) -> bool:
     return any(refs[ref.field] != line.values.get(ref.field) for ref in spec.refs)
 
 
-def _unique_problems(ctx, spec: Spec, lines: dict, existing: dict) -> None:
-    """Each `unique` combination at most once per county: within the file, and against rows of
-    the county under another key (unless the file moves that row too)."""
-    if not spec.unique:
-        return
-    refs = {ref.field: ref for ref in spec.refs}
-    rows = []
-    if ctx.county is not None:
-        rows = spec.model.objects.filter(county=ctx.county).select_related(
-            *(ref.attr for ref in spec.refs)
-        )
-    for combination in spec.unique:
-        seen: dict[tuple, int] = {}
+def _unique_problems(ctx, spec: Spec, lines: dict) -> None:
+    """Each `unique` combination at most once per county: within the file (the values seen in
+    the chunks before are kept in ctx.cache), and against rows of the county under another key
+    (unless the file gives that row too)."""
+    for number, combination in enumerate(spec.unique):
+        seen: dict[tuple, int] = ctx.cache.setdefault(("unique", spec.name, number), {})
+        in_county = _county_values(ctx, spec, combination)
         for line in lines.values():
             value = tuple(line.values.get(name) for name in combination)
-            if value in seen:
+            first = seen.setdefault(value, line.number)
+            if first != line.number:
                 ctx.error(
                     line.number,
                     combination[0],
                     _("%(fields)s must be unique; the same as on line %(line)s")
-                    % {"fields": " + ".join(combination), "line": seen[value]},
+                    % {"fields": " + ".join(combination), "line": first},
                 )
-            seen.setdefault(value, line.number)
-        for row in rows:
-            if row.key in lines:
-                continue  # the file gives this row's new content
-            refs_of_row = _ref_keys(spec, row)
-            value = tuple(
-                refs_of_row[name] if name in refs else getattr(row, spec.fields[name])
-                for name in combination
-            )
-            if value in seen:
+                continue
+            for key in in_county.get(value, ()):
+                if ctx.in_file(spec.name, key):
+                    continue  # the file gives this row's new content
                 ctx.error(
-                    seen[value],
+                    line.number,
                     combination[0],
                     _("%(fields)s must be unique; the county already has it under id %(id)s")
-                    % {"fields": " + ".join(combination), "id": repr(row.key)},
+                    % {"fields": " + ".join(combination), "id": repr(key)},
                 )
+
+
+def _county_values(ctx, spec: Spec, combination: tuple[str, ...]) -> dict[tuple, list[str]]:
+    """The county's rows by their values of `combination` (→ their keys), read once per import."""
+    cache_key = ("county-unique", spec.name, combination)
+    found = ctx.cache.get(cache_key)
+    if found is None:
+        found = {}
+        if ctx.county is not None:
+            refs = {ref.field: ref for ref in spec.refs}
+            rows = spec.model.objects.filter(county=ctx.county).select_related(
+                *(ref.attr for ref in spec.refs)
+            )
+            for row in rows.iterator(2000):
+                refs_of_row = _ref_keys(spec, row)
+                value = tuple(
+                    refs_of_row[name] if name in refs else getattr(row, spec.fields[name])
+                    for name in combination
+                )
+                found.setdefault(value, []).append(row.key)
+        ctx.cache[cache_key] = found
+    return found
 
 
 def _check(spec: Spec):
@@ -185,7 +197,7 @@ def _check(spec: Spec):
                 plan["update"].append(key)
             else:
                 plan["same"].append(key)
-        _unique_problems(ctx, spec, lines, existing)
+        _unique_problems(ctx, spec, lines)
 
     return check
 
@@ -269,15 +281,16 @@ def register(specs) -> None:
                 write=_write(spec),
                 export=_export(spec),
                 order=spec.order,
+                keeps=spec.keeps,
             )
         )
 
 
 def registration_year(ctx: extensions.Context, key: str) -> int | None:
     """The school year of registration `key`, from the file or the county."""
-    line = (ctx.core.get("registration") or {}).get(key)
-    if line is not None:
-        return line.values.get("school_year")
+    kept = ctx.record("registration", key)
+    if kept is not None:
+        return kept["school_year"]
     years = ctx.cache.get("registration_years")
     if years is None:
         from veiviser.registry.models import Registration

@@ -58,9 +58,9 @@ def _case_rules(ctx: extensions.Context, line) -> list[tuple[str, str]]:
 
 
 def _case_registration(ctx: extensions.Context, case_key: str) -> str | None:
-    line = (ctx.records.get("preventive_case") or {}).get(case_key)
-    if line is not None:
-        return line.values.get("registration")
+    kept = ctx.record("preventive_case", case_key)
+    if kept is not None:
+        return kept["registration"]
     return (
         PreventiveCase.objects.filter(county=ctx.county, key=case_key)
         .values_list("registration__key", flat=True)
@@ -115,6 +115,7 @@ SPECS = (
         defaults={"concern": "", "outcome": "", "outcome_on": None, "dropout_reason": ""},
         unique=(("registration",),),
         rules=_case_rules,
+        keeps=("registration",),  # a meeting's school year is its case's registration's
     ),
     keyed.Spec(
         "clarification_meeting",

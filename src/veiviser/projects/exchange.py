@@ -19,9 +19,9 @@ from veiviser.registry.models import Registration
 
 
 def _project_period(ctx: extensions.Context, key: str):
-    line = (ctx.records.get("project") or {}).get(key)
-    if line is not None:
-        return line.values.get("starts_on"), line.values.get("ends_on")
+    kept = ctx.record("project", key)
+    if kept is not None:
+        return kept["starts_on"], kept["ends_on"]
     return (
         Project.objects.filter(county=ctx.county, key=key)
         .values_list("starts_on", "ends_on")
@@ -70,6 +70,7 @@ SPECS = (
         80,
         defaults={"description": "", "ends_on": None, "partners": ""},
         unique=(("name",),),
+        keeps=("starts_on", "ends_on"),  # a participant joins inside the project's period
     ),
     keyed.Spec(
         "project_participant",
